@@ -1,0 +1,41 @@
+//! The HTTP routes every deployment serves: `/healthz` for load balancers and `/metrics` for
+//! Prometheus. Platform webhooks join this router in their own adapters.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+use crate::app::App;
+
+#[derive(Clone)]
+struct HttpState {
+    app: App,
+    metrics: PrometheusHandle,
+}
+
+pub fn router(app: App, metrics: PrometheusHandle) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .with_state(HttpState { app, metrics })
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
+    match sqlx::query("SELECT 1")
+        .execute(state.app.store.pool())
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ok\n"),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+    }
+}
+
+async fn metrics_text(State(state): State<HttpState>) -> String {
+    state.metrics.render()
+}

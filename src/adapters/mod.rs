@@ -1,0 +1,5 @@
+//! Adapters: the edges where platforms meet the app. They verify, decode, acknowledge and render;
+//! they hold no business rules.
+
+pub mod console;
+pub mod http;

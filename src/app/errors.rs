@@ -1,0 +1,80 @@
+//! The two kinds of failure a handler has: a [`UserError`], which the person can fix and is told
+//! about in a sentence, and everything else, which is logged with its cause chain and shown as a
+//! short apology (STYLE: user errors vs internal errors).
+
+use chrono::NaiveDate;
+
+use crate::commands::ParseError;
+use crate::domain::intake::IntakeRuleBroken;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserError {
+    Parse(ParseError),
+    NotCoordinator,
+    /// The caller is not registered, so there is nothing of theirs to act on.
+    NotAParticipant,
+    UnknownIntake(String),
+    NoActiveIntake,
+    IntakeClosed(String),
+    IntakeNameTaken(String),
+    IntakeRule(IntakeRuleBroken),
+    SelfPairing,
+    AlreadyPaired {
+        person: String,
+        intake: String,
+    },
+    NotPaired {
+        person: String,
+        intake: String,
+    },
+    /// `@name` matches nobody, in a place where we cannot register a new person by name.
+    UnknownPerson(String),
+    AmbiguousName(String),
+    /// The two people have no platform in common, so their pair has nowhere to live.
+    NoSharedPlatform {
+        mentor: String,
+        mentee: String,
+    },
+    AlreadyCoordinator(String),
+    NotACoordinator(String),
+    LastCoordinator,
+    PauseEndsInPast(NaiveDate),
+    NotPaused,
+    /// A button or form value that does not belong to the person who clicked it.
+    NotYours,
+    UnknownAction,
+}
+
+impl From<ParseError> for UserError {
+    fn from(err: ParseError) -> Self {
+        UserError::Parse(err)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0:?}")]
+    User(UserError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<UserError> for AppError {
+    fn from(err: UserError) -> Self {
+        AppError::User(err)
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<ParseError> for AppError {
+    fn from(err: ParseError) -> Self {
+        AppError::User(UserError::Parse(err))
+    }
+}

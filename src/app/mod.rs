@@ -1,0 +1,261 @@
+//! The app: one dispatcher from an [`Invocation`] to the handler for its command or button, with
+//! authorization and error handling in one place. Handlers use the store and the Chat port and
+//! return a [`Reply`]; they never see a platform payload.
+
+pub mod errors;
+mod help;
+pub mod intakes;
+pub mod pairing;
+pub mod pausing;
+mod people;
+mod spaces;
+
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+use tracing::Instrument;
+
+use crate::chat::{ChannelRef, Chats, Message, MessageRef};
+use crate::clock::Clock;
+use crate::commands::{self, Access, Command, ParseError, Parsed, Root};
+use crate::domain::{Identity, Participant, Timestamp};
+use crate::messages;
+use crate::store::{self, Store};
+pub use errors::{AppError, AppResult, UserError};
+
+/// Settings the handlers need; everything else about the process lives in `config`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Zone for new intakes created without `tz:`.
+    pub default_zone: Tz,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_zone: chrono_tz::UTC,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub chats: Chats,
+    pub settings: Settings,
+}
+
+/// Who is asking, as the platform vouches for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    pub identity: Identity,
+    pub display_name: String,
+    /// The platform says this person coordinates (Discord's coordinator role).
+    pub platform_coordinator: bool,
+    /// The operator at the terminal (`tandem admin`): a coordinator by definition.
+    pub operator: bool,
+}
+
+impl Caller {
+    pub fn person(identity: Identity, display_name: impl Into<String>) -> Self {
+        Caller {
+            identity,
+            display_name: display_name.into(),
+            platform_coordinator: false,
+            operator: false,
+        }
+    }
+}
+
+/// What the person did: typed a command, or pressed a button.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Text after `/ROOT`, to be parsed with the command table.
+    Text { root: Root, text: String },
+    /// Already parsed by the adapter (Discord's typed options).
+    Parsed(Result<Parsed, ParseError>),
+    /// A button: its stable action id, its value, and the message it sits on.
+    Action {
+        action: String,
+        value: String,
+        message: Option<MessageRef>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invocation {
+    pub caller: Caller,
+    /// Where it was typed or clicked.
+    pub channel: Option<ChannelRef>,
+    pub input: Input,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Only the caller sees it (ephemeral).
+    Private,
+    /// Everyone in the channel sees it.
+    Channel,
+}
+
+/// How an invocation ended, for metrics and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// A user error: the person was told what to type instead; nothing changed.
+    Refused,
+    /// An internal error: logged, and the person got an apology.
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Refused => "refused",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub visibility: Visibility,
+    pub message: Message,
+    /// When set, the message the caller clicked on is replaced with this one.
+    pub replaces: Option<Message>,
+    pub outcome: Outcome,
+}
+
+impl Reply {
+    pub fn private(message: Message) -> Self {
+        Reply {
+            visibility: Visibility::Private,
+            message,
+            replaces: None,
+            outcome: Outcome::Done,
+        }
+    }
+
+    fn with_outcome(mut self, outcome: Outcome) -> Self {
+        self.outcome = outcome;
+        self
+    }
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, chats: Chats, settings: Settings) -> Self {
+        App {
+            store,
+            clock,
+            chats,
+            settings,
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Handles one command or click. Never fails: user errors become a private sentence saying
+    /// what to type instead, internal errors are logged and become a short apology.
+    pub async fn handle(&self, invocation: Invocation) -> Reply {
+        let span = tracing::info_span!("invocation", caller = %invocation.caller.identity);
+        let result = self.dispatch(&invocation).instrument(span).await;
+        let reply = match result {
+            Ok(reply) => reply,
+            Err(AppError::User(err)) => {
+                Reply::private(messages::user_error(&err)).with_outcome(Outcome::Refused)
+            }
+            Err(AppError::Internal(err)) => {
+                tracing::error!(error = ?err, caller = %invocation.caller.identity, "command failed");
+                Reply::private(messages::internal_error()).with_outcome(Outcome::Failed)
+            }
+        };
+        metrics::counter!("tandem_invocations_total", "outcome" => reply.outcome.as_str())
+            .increment(1);
+        reply
+    }
+
+    async fn dispatch(&self, invocation: &Invocation) -> AppResult<Reply> {
+        let caller = &invocation.caller;
+        let parsed = match &invocation.input {
+            Input::Text { root, text } => {
+                commands::parse_text(*root, caller.identity.platform, text)?
+            }
+            Input::Parsed(parsed) => parsed.clone()?,
+            Input::Action { action, value, .. } => return self.press(caller, action, value).await,
+        };
+        if parsed.spec.access == Access::Coordinator && !self.is_coordinator(caller).await? {
+            return Err(UserError::NotCoordinator.into());
+        }
+        self.run(caller, parsed.command).await
+    }
+
+    /// One `match`, one handler per command, each in its own span.
+    async fn run(&self, caller: &Caller, command: Command) -> AppResult<Reply> {
+        let span = tracing::info_span!("command", command = ?std::mem::discriminant(&command));
+        async move {
+            match command {
+                Command::Help => self.command_help(caller).await,
+                Command::IntakeCreate {
+                    name,
+                    zone,
+                    starts,
+                    ends,
+                    channel,
+                } => {
+                    self.command_intake_create(name, zone, starts, ends, channel)
+                        .await
+                }
+                Command::IntakeList => self.command_intake_list().await,
+                Command::IntakeChannel { channel, intake } => {
+                    self.command_intake_channel(channel, intake).await
+                }
+                Command::IntakeClose { name } => self.command_intake_close(name).await,
+                Command::Pair {
+                    mentor,
+                    mentee,
+                    intake,
+                } => self.command_pair(caller, mentor, mentee, intake).await,
+                Command::Unpair { user, intake } => self.command_unpair(caller, user, intake).await,
+                Command::Pairs { intake } => self.command_pairs(intake).await,
+                Command::CoordinatorAdd { user } => {
+                    self.command_coordinator_add(caller, user).await
+                }
+                Command::CoordinatorRemove { user } => {
+                    self.command_coordinator_remove(caller, user).await
+                }
+                Command::Pause { until } => self.command_pause(caller, until).await,
+                Command::Resume => self.command_resume(caller).await,
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// A button press: the action id picks the handler; the value is re-checked by it.
+    async fn press(&self, caller: &Caller, action: &str, value: &str) -> AppResult<Reply> {
+        match action {
+            pausing::RESUME_ACTION => self.press_resume(caller, value).await,
+            _ => Err(UserError::UnknownAction.into()),
+        }
+    }
+
+    /// Coordinators: the operator at the terminal, anyone the platform marks as one, and the
+    /// people in the coordinators table.
+    pub async fn is_coordinator(&self, caller: &Caller) -> AppResult<bool> {
+        if caller.operator || caller.platform_coordinator {
+            return Ok(true);
+        }
+        match self.participant(&caller.identity).await? {
+            Some(p) => Ok(store::coordinators::contains(self.store.pool(), &p.id).await?),
+            None => Ok(false),
+        }
+    }
+
+    pub async fn participant(&self, identity: &Identity) -> AppResult<Option<Participant>> {
+        Ok(store::participants::find_by_identity(self.store.pool(), identity).await?)
+    }
+}

@@ -1,0 +1,162 @@
+//! Naming people: turning a mention into a participant (registering newcomers where that is
+//! allowed), and the coordinator list.
+
+use super::{App, AppResult, Caller, Reply, UserError};
+use crate::commands::Mention;
+use crate::domain::{Participant, Platform, new_id};
+use crate::messages;
+use crate::store;
+
+/// A person named in a command: already known, or new and to be registered with the change.
+#[derive(Debug, Clone)]
+pub(crate) enum Named {
+    Known(Participant),
+    New(Participant),
+}
+
+impl Named {
+    pub fn person(&self) -> &Participant {
+        match self {
+            Named::Known(p) | Named::New(p) => p,
+        }
+    }
+
+    /// Registers a newcomer inside the caller's transaction.
+    pub async fn register(&self, tx: &mut sqlx::AnyConnection) -> AppResult<()> {
+        if let Named::New(p) = self {
+            store::participants::insert(&mut *tx, p).await?;
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    /// Finds the person a mention names. A platform mention of someone new registers them; a bare
+    /// `@name` registers a newcomer only in the terminal chat, where names are the accounts.
+    pub(crate) async fn resolve(&self, caller: &Caller, mention: &Mention) -> AppResult<Named> {
+        let db = self.store.pool();
+        match mention {
+            Mention::Id {
+                platform,
+                id,
+                label,
+            } => {
+                let identity = crate::domain::Identity::new(*platform, id.clone());
+                if let Some(p) = store::participants::find_by_identity(db, &identity).await? {
+                    return Ok(Named::Known(p));
+                }
+                let name = label
+                    .clone()
+                    .filter(|l| !l.trim().is_empty())
+                    .unwrap_or_else(|| id.clone());
+                Ok(Named::New(self.newcomer(*platform, id, &name)))
+            }
+            Mention::Name(name) => {
+                let identity = crate::domain::Identity::new(Platform::Console, name.clone());
+                if let Some(p) = store::participants::find_by_identity(db, &identity).await? {
+                    return Ok(Named::Known(p));
+                }
+                let mut matches = store::participants::find_by_display_name(db, name).await?;
+                match matches.len() {
+                    1 => Ok(Named::Known(matches.remove(0))),
+                    0 if caller.identity.platform == Platform::Console && !caller.operator => {
+                        Ok(Named::New(self.newcomer(Platform::Console, name, name)))
+                    }
+                    0 => Err(UserError::UnknownPerson(name.clone()).into()),
+                    _ => Err(UserError::AmbiguousName(name.clone()).into()),
+                }
+            }
+        }
+    }
+
+    fn newcomer(&self, platform: Platform, id: &str, display_name: &str) -> Participant {
+        let mut p = Participant {
+            id: new_id(),
+            display_name: display_name.to_string(),
+            slack_user_id: None,
+            discord_user_id: None,
+            console_name: None,
+            email: None,
+            zone: None,
+            city: None,
+            paused_since: None,
+            paused_until: None,
+            created_at: self.now(),
+        };
+        let slot = match platform {
+            Platform::Slack => &mut p.slack_user_id,
+            Platform::Discord => &mut p.discord_user_id,
+            Platform::Console => &mut p.console_name,
+        };
+        *slot = Some(id.to_string());
+        p
+    }
+
+    pub(crate) async fn command_coordinator_add(
+        &self,
+        caller: &Caller,
+        user: Mention,
+    ) -> AppResult<Reply> {
+        let named = self.resolve(caller, &user).await?;
+        let mut tx = self.store.begin().await?;
+        named.register(&mut tx).await?;
+        let added = store::coordinators::add(&mut *tx, &named.person().id, self.now()).await?;
+        if !added {
+            return Err(UserError::AlreadyCoordinator(named.person().display_name.clone()).into());
+        }
+        tx.commit().await?;
+        Ok(Reply::private(messages::coordinator_added(named.person())))
+    }
+
+    pub(crate) async fn command_coordinator_remove(
+        &self,
+        caller: &Caller,
+        user: Mention,
+    ) -> AppResult<Reply> {
+        let person = match self.resolve(caller, &user).await? {
+            Named::Known(p) => p,
+            Named::New(p) => return Err(UserError::NotACoordinator(p.display_name).into()),
+        };
+        let mut tx = self.store.begin().await?;
+        let everyone = store::coordinators::list(&mut *tx).await?;
+        if !everyone.contains(&person.id) {
+            return Err(UserError::NotACoordinator(person.display_name).into());
+        }
+        if everyone.len() == 1 {
+            return Err(UserError::LastCoordinator.into());
+        }
+        store::coordinators::remove(&mut *tx, &person.id).await?;
+        tx.commit().await?;
+        Ok(Reply::private(messages::coordinator_removed(&person)))
+    }
+
+    /// Makes sure the operator's bootstrap coordinators (`TANDEM_COORDINATORS`) exist.
+    pub async fn bootstrap_coordinators(
+        &self,
+        identities: &[crate::domain::Identity],
+    ) -> anyhow::Result<()> {
+        for identity in identities {
+            let mention = Mention::Id {
+                platform: identity.platform,
+                id: identity.user_id.clone(),
+                label: None,
+            };
+            let operator = Caller {
+                operator: true,
+                ..Caller::person(identity.clone(), "operator")
+            };
+            let named = self
+                .resolve(&operator, &mention)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut tx = self.store.begin().await?;
+            named
+                .register(&mut tx)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            store::coordinators::add(&mut *tx, &named.person().id, self.now()).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}

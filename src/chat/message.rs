@@ -1,0 +1,198 @@
+//! The platform-neutral message model (ARCHITECTURE decision 2). Handlers build these; adapters
+//! render them as Block Kit, Discord embeds and components, or terminal text. Text a person typed
+//! is kept apart from our own words so every adapter escapes it and nothing relayed can ping anyone.
+
+use chrono_tz::Tz;
+
+use crate::domain::{Identity, Timestamp};
+
+/// One piece of a line of text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Segment {
+    /// Our own words; may use `*bold*` and `_italic_`, which every platform renders.
+    Plain(String),
+    /// Words somebody typed (a name, an intake name, a note): always escaped, never a mention.
+    UserText(String),
+    /// An instant, shown in each reader's own zone; `zone` is for readers whose zone we don't know.
+    Time { at: Timestamp, zone: Tz },
+    /// A deliberate mention of a person.
+    Mention(Identity),
+    /// A channel on the reader's platform, by id.
+    Channel(String),
+}
+
+/// A run of segments: a line, a field value, a title.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Text(pub Vec<Segment>);
+
+impl Text {
+    pub fn new() -> Self {
+        Text::default()
+    }
+
+    pub fn plain(mut self, words: impl Into<String>) -> Self {
+        self.0.push(Segment::Plain(words.into()));
+        self
+    }
+
+    pub fn user(mut self, typed: impl Into<String>) -> Self {
+        self.0.push(Segment::UserText(typed.into()));
+        self
+    }
+
+    pub fn time(mut self, at: Timestamp, zone: Tz) -> Self {
+        self.0.push(Segment::Time { at, zone });
+        self
+    }
+
+    pub fn mention(mut self, who: Identity) -> Self {
+        self.0.push(Segment::Mention(who));
+        self
+    }
+
+    pub fn channel(mut self, id: impl Into<String>) -> Self {
+        self.0.push(Segment::Channel(id.into()));
+        self
+    }
+
+    pub fn append(mut self, other: Text) -> Self {
+        self.0.extend(other.0);
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for Text {
+    fn from(words: &str) -> Self {
+        Text::new().plain(words)
+    }
+}
+
+impl From<String> for Text {
+    fn from(words: String) -> Self {
+        Text::new().plain(words)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ButtonStyle {
+    #[default]
+    Default,
+    Primary,
+    Danger,
+}
+
+/// A button; `action` is a stable id (`pause.resume`) and `value` what it acts on. Both come back
+/// untrusted and are re-checked against the person who clicked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Button {
+    pub label: String,
+    pub action: String,
+    pub value: String,
+    pub style: ButtonStyle,
+}
+
+impl Button {
+    pub fn new(
+        label: impl Into<String>,
+        action: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Button {
+            label: label.into(),
+            action: action.into(),
+            value: value.into(),
+            style: ButtonStyle::Default,
+        }
+    }
+
+    pub fn styled(mut self, style: ButtonStyle) -> Self {
+        self.style = style;
+        self
+    }
+}
+
+/// A message: lines of text, optional labelled fields, optional buttons.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Message {
+    pub lines: Vec<Text>,
+    pub fields: Vec<(String, Text)>,
+    pub buttons: Vec<Button>,
+}
+
+impl Message {
+    pub fn new() -> Self {
+        Message::default()
+    }
+
+    pub fn line(mut self, text: impl Into<Text>) -> Self {
+        self.lines.push(text.into());
+        self
+    }
+
+    pub fn field(mut self, label: impl Into<String>, value: impl Into<Text>) -> Self {
+        self.fields.push((label.into(), value.into()));
+        self
+    }
+
+    pub fn button(mut self, button: Button) -> Self {
+        self.buttons.push(button);
+        self
+    }
+
+    /// Everything as plain words (user text unescaped, times in their fallback zone): for logs,
+    /// tests and the terminal.
+    pub fn plain_text(&self) -> String {
+        let mut out: Vec<String> = self.lines.iter().map(Text::plain_text).collect();
+        out.extend(
+            self.fields
+                .iter()
+                .map(|(label, value)| format!("{label}: {}", value.plain_text())),
+        );
+        out.join("\n")
+    }
+}
+
+impl Text {
+    pub fn plain_text(&self) -> String {
+        self.0
+            .iter()
+            .map(|segment| match segment {
+                Segment::Plain(words) | Segment::UserText(words) => words.clone(),
+                Segment::Time { at, zone } => format_local(*at, *zone),
+                Segment::Mention(who) => format!("@{}", who.user_id),
+                Segment::Channel(id) => format!("#{id}"),
+            })
+            .collect()
+    }
+}
+
+/// An instant written out in one zone, e.g. `Mon 7 Dec 2026, 10:00 AEDT`.
+pub fn format_local(at: Timestamp, zone: Tz) -> String {
+    at.to_utc()
+        .with_timezone(&zone)
+        .format("%a %-d %b %Y, %H:%M %Z")
+        .to_string()
+}
+
+/// A form: several questions answered in one go (Slack modal, Discord modal steps, terminal prompts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    /// Stable id the answers come back under (`survey:ID`), re-checked on return.
+    pub id: String,
+    pub title: String,
+    pub fields: Vec<FormField>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    pub id: String,
+    pub label: String,
+    pub required: bool,
+    /// Empty for free text; otherwise the allowed answers.
+    pub choices: Vec<String>,
+    pub multiple: bool,
+}

@@ -1,0 +1,147 @@
+//! The Chat port: what the app asks of a platform (make a pair's private space, post, update, DM,
+//! reply privately, open a form). Each adapter implements it; the app never sees a platform type.
+
+pub mod message;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::domain::{Identity, Platform};
+pub use message::{Button, ButtonStyle, Form, FormField, Message, Text};
+
+/// A channel, DM or thread on one platform.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChannelRef {
+    pub platform: Platform,
+    pub id: String,
+}
+
+impl ChannelRef {
+    pub fn new(platform: Platform, id: impl Into<String>) -> Self {
+        ChannelRef {
+            platform,
+            id: id.into(),
+        }
+    }
+}
+
+/// A message Tandem posted, so it can be updated later (a check-in that shows who answered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRef {
+    pub channel: ChannelRef,
+    pub id: String,
+}
+
+/// Everything an adapter needs to make (or find again) a pair's private space.
+#[derive(Debug, Clone)]
+pub struct SpaceRequest {
+    pub pair_id: String,
+    pub intake_name: String,
+    pub mentor: Member,
+    pub mentee: Member,
+    /// Coordinators to invite where the platform lets us (Discord gives them a role instead).
+    pub coordinators: Vec<Identity>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub identity: Identity,
+    pub display_name: String,
+}
+
+/// Where a private answer to one person's command or click goes; `token` is the platform's own
+/// handle for a late reply (Slack `response_url`, Discord interaction token) and opaque to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyTarget {
+    pub user: Identity,
+    pub channel: Option<ChannelRef>,
+    pub token: Option<String>,
+}
+
+/// Why a platform call failed, sorted the way the scheduler needs it.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ChatError {
+    /// Worth trying again: rate limited, a 5xx, a timeout. `retry_after` is the platform's own delay.
+    #[error("temporary platform error: {reason}")]
+    Transient {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
+    /// Will fail the same way again: channel archived, user gone, bot removed, missing permission.
+    #[error("platform refused: {reason}")]
+    Permanent { reason: String },
+}
+
+impl ChatError {
+    pub fn permanent(reason: impl Into<String>) -> Self {
+        ChatError::Permanent {
+            reason: reason.into(),
+        }
+    }
+
+    pub fn transient(reason: impl Into<String>, retry_after: Option<Duration>) -> Self {
+        ChatError::Transient {
+            reason: reason.into(),
+            retry_after,
+        }
+    }
+
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, ChatError::Permanent { .. })
+    }
+}
+
+#[async_trait]
+pub trait Chat: Send + Sync {
+    fn platform(&self) -> Platform;
+
+    /// Makes the pair's private space, or finds the one made before: never a second one.
+    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<ChannelRef, ChatError>;
+
+    async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError>;
+
+    async fn update(&self, at: &MessageRef, message: &Message) -> Result<(), ChatError>;
+
+    async fn dm(&self, user: &Identity, message: &Message) -> Result<MessageRef, ChatError>;
+
+    /// A reply only `target.user` sees (ephemeral), sent after the first acknowledgement.
+    async fn reply_private(&self, target: &ReplyTarget, message: &Message)
+    -> Result<(), ChatError>;
+
+    async fn open_form(&self, target: &ReplyTarget, form: &Form) -> Result<(), ChatError>;
+}
+
+/// The adapters that are switched on, by platform: everything addressed to a person goes out on
+/// their own platform.
+#[derive(Clone, Default)]
+pub struct Chats {
+    by_platform: BTreeMap<Platform, Arc<dyn Chat>>,
+}
+
+impl Chats {
+    pub fn new() -> Self {
+        Chats::default()
+    }
+
+    pub fn with(mut self, chat: Arc<dyn Chat>) -> Self {
+        self.by_platform.insert(chat.platform(), chat);
+        self
+    }
+
+    pub fn on(&self, platform: Platform) -> Result<&Arc<dyn Chat>, ChatError> {
+        self.by_platform
+            .get(&platform)
+            .ok_or_else(|| ChatError::permanent(format!("{} is not connected", platform.as_str())))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_platform.is_empty()
+    }
+
+    pub fn platforms(&self) -> impl Iterator<Item = Platform> + '_ {
+        self.by_platform.keys().copied()
+    }
+}

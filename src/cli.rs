@@ -1,0 +1,254 @@
+//! The command line: `tandem run`, `demo`, `admin`, `migrate`. Each subcommand wires the layers
+//! together and hands over; nothing here makes a decision about the program.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::adapters::console::{
+    ConsoleChat, seed,
+    session::{Session, Step},
+};
+use crate::app::{App, Caller, Input, Invocation, Outcome, Settings};
+use crate::chat::Chats;
+use crate::clock::{Clock, ManualClock, SystemClock};
+use crate::commands::Root;
+use crate::config::{DatabaseArgs, RunConfig};
+use crate::domain::{Identity, Platform};
+use crate::messages;
+use crate::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "A mentoring-program bot for Slack and Discord."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Run the bot: HTTP routes, platform connections and the scheduler.
+    Run(RunConfig),
+    /// A terminal chat with a sample program: no tokens, no servers.
+    Demo(DemoArgs),
+    /// Run any /mentoring command as a coordinator: `tandem admin pairs intake:"2027 February"`.
+    Admin(AdminArgs),
+    /// Apply the database migrations and exit.
+    Migrate(DatabaseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// The demo's database.
+    #[arg(long = "database", default_value = "sqlite://tandem-demo.db")]
+    pub database_url: String,
+    /// Run the commands in FILE (one per line, `#` for comments) instead of reading the terminal.
+    #[arg(long)]
+    pub script: Option<PathBuf>,
+    /// Throw away the demo database and start with a new sample program.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AdminArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The command after `/mentoring`, e.g. `intake create "2027 February" tz:Australia/Sydney`.
+    #[arg(required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+    pub words: Vec<String>,
+}
+
+pub async fn main(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        CliCommand::Run(config) => crate::run::run(config).await,
+        CliCommand::Demo(args) => demo(args).await,
+        CliCommand::Admin(args) => admin(args).await,
+        CliCommand::Migrate(db) => {
+            Store::open(&db.database_url).await?;
+            println!("The database is up to date.");
+            Ok(())
+        }
+    }
+}
+
+/// Words from the shell, quoted again where they had spaces, so the command table parses them
+/// exactly as it parses chat text.
+pub fn join_words(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| match w.split_once(':') {
+            Some((key, value))
+                if value.contains(char::is_whitespace) && !key.contains(char::is_whitespace) =>
+            {
+                format!("{key}:\"{value}\"")
+            }
+            _ if w.contains(char::is_whitespace) => format!("\"{w}\""),
+            _ => w.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn admin(args: AdminArgs) -> anyhow::Result<()> {
+    let store = Store::open(&args.database.database_url).await?;
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        Chats::new(),
+        Settings::default(),
+    );
+    let caller = Caller {
+        operator: true,
+        ..Caller::person(Identity::new(Platform::Console, "operator"), "operator")
+    };
+    let text = join_words(&args.words);
+    let reply = app
+        .handle(Invocation {
+            caller,
+            channel: None,
+            input: Input::Text {
+                root: Root::Mentoring,
+                text,
+            },
+        })
+        .await;
+    println!(
+        "{}",
+        crate::adapters::console::render(&reply.message, 0, None)
+    );
+    match reply.outcome {
+        Outcome::Done => Ok(()),
+        _ => anyhow::bail!("nothing was changed"),
+    }
+}
+
+async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    if args.fresh {
+        remove_sqlite_files(&args.database_url)?;
+    }
+    let store = Store::open(&args.database_url).await?;
+    let now = SystemClock.now();
+    let clock = Arc::new(ManualClock::new(now));
+    let console = ConsoleChat::new();
+    let app = App::new(
+        store,
+        clock.clone(),
+        Chats::new().with(Arc::new(console.clone())),
+        Settings::default(),
+    );
+    let fresh = crate::store::intakes::list(app.store.pool())
+        .await?
+        .is_empty();
+    if fresh {
+        seed::seed(&app, &clock, now)
+            .await
+            .context("could not build the sample program")?;
+    }
+    console.take_landed();
+    println!(
+        "{}",
+        messages::demo_banner(&app, fresh, &args.database_url).await?
+    );
+    let mut session = Session::new(app, console, seed::COORDINATORS[0]);
+    match &args.script {
+        Some(path) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("could not open {}", path.display()))?;
+            run_lines(&mut session, std::io::BufReader::new(file)).await
+        }
+        None if std::io::stdin().is_terminal() => interactive(&mut session).await,
+        None => run_lines(&mut session, std::io::stdin().lock()).await,
+    }
+}
+
+/// Reads commands line by line, echoing each, so a script's output reads like a transcript.
+async fn run_lines(session: &mut Session, input: impl BufRead) -> anyhow::Result<()> {
+    for line in input.lines() {
+        let line = line?;
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        println!("{}{}", session.prompt(), line.trim());
+        match session.run_line(&line).await {
+            Step::Continue(out) => print!("{out}"),
+            Step::Quit => break,
+        }
+    }
+    Ok(())
+}
+
+async fn interactive(session: &mut Session) -> anyhow::Result<()> {
+    let mut editor = rustyline::DefaultEditor::new()?;
+    loop {
+        match editor.readline(&session.prompt()) {
+            Ok(line) => {
+                let _ = editor.add_history_entry(line.as_str());
+                match session.run_line(&line).await {
+                    Step::Continue(out) => print!("{out}"),
+                    Step::Quit => break,
+                }
+            }
+            Err(
+                rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof,
+            ) => break,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    println!("Bye! The program is kept in the demo database; `--fresh` starts over.");
+    Ok(())
+}
+
+fn remove_sqlite_files(url: &str) -> anyhow::Result<()> {
+    let Some(path) = url
+        .strip_prefix("sqlite:")
+        .map(|p| p.trim_start_matches("//"))
+    else {
+        anyhow::bail!("--fresh only works with a sqlite:// demo database");
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{path}{suffix}");
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("could not remove {file}")),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_keep_their_grouping() {
+        let words: Vec<String> = [
+            "intake",
+            "create",
+            "2027 February",
+            "tz:Australia/Sydney",
+            "intake:2026 August",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            join_words(&words),
+            "intake create \"2027 February\" tz:Australia/Sydney intake:\"2026 August\""
+        );
+    }
+
+    #[test]
+    fn every_subcommand_has_help() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

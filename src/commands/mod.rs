@@ -1,0 +1,191 @@
+//! The one declarative command table (ARCHITECTURE decision 1) and what it drives: the text parser
+//! for Slack and the console, argument binding for Discord's typed options, `help` and
+//! `docs/commands.md`. Handlers only ever see a typed [`Command`].
+
+pub mod docs;
+pub mod parse;
+pub mod table;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use crate::domain::Platform;
+pub use parse::{ParseError, Parsed, RawArgs, RawValue, bind, parse_text};
+pub use table::TABLE;
+
+/// The slash commands Tandem registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Root {
+    Mentoring,
+    Checkin,
+    Survey,
+}
+
+impl Root {
+    pub const ALL: [Root; 3] = [Root::Mentoring, Root::Checkin, Root::Survey];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Root::Mentoring => "mentoring",
+            Root::Checkin => "checkin",
+            Root::Survey => "survey",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Root> {
+        let text = text.trim_start_matches('/');
+        Root::ALL.into_iter().find(|r| r.name() == text)
+    }
+}
+
+/// Who may run a command; coordinator commands are re-checked by the app on every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Anyone,
+    Coordinator,
+}
+
+/// What an argument holds. People are USER options on Discord; everything else is a string that
+/// Tandem validates itself, the same way on every platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    Text,
+    User,
+    Date,
+    Zone,
+    Channel,
+}
+
+/// Positional (`/mentoring pair @a @b`) or keyed (`intake:"2027 February"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Positional,
+    Keyed,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct ArgSpec {
+    /// The option name on Discord and the key in `key:value`; positional names per ARCHITECTURE.
+    pub name: &'static str,
+    pub kind: ArgKind,
+    pub place: Place,
+    pub required: bool,
+    /// How the value is written in usage lines: `@MENTOR`, `NAME`, `YYYY-MM-DD`.
+    pub placeholder: &'static str,
+    pub help: &'static str,
+}
+
+pub struct CommandSpec {
+    pub root: Root,
+    /// The words before the arguments: `["intake", "create"]`, `["pair"]`. On Discord the first of
+    /// two words is the subcommand group.
+    pub words: &'static [&'static str],
+    pub args: &'static [ArgSpec],
+    pub access: Access,
+    pub summary: &'static str,
+    /// Builds the typed command from arguments already checked against `args`.
+    pub build: fn(&mut parse::Args) -> Command,
+}
+
+impl std::fmt::Debug for CommandSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.usage())
+    }
+}
+
+/// A spec is one entry of the static table: the same entry is the same command.
+impl PartialEq for CommandSpec {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl CommandSpec {
+    /// `/mentoring pair @MENTOR @MENTEE [intake:NAME]`
+    pub fn usage(&self) -> String {
+        let mut out = format!("/{}", self.root.name());
+        for word in self.words {
+            out.push(' ');
+            out.push_str(word);
+        }
+        for arg in self.args {
+            let shown = match arg.place {
+                Place::Positional => arg.placeholder.to_string(),
+                Place::Keyed => format!("{}:{}", arg.name, arg.placeholder),
+            };
+            out.push(' ');
+            if arg.required {
+                out.push_str(&shown);
+            } else {
+                out.push_str(&format!("[{shown}]"));
+            }
+        }
+        out
+    }
+
+    pub fn arg(&self, name: &str) -> Option<&'static ArgSpec> {
+        self.args.iter().find(|a| a.name == name)
+    }
+}
+
+/// A person named in a command: a platform mention (`<@U123>`, a Discord USER option,
+/// `@slack:U123`) or a name (`@aroha` in the terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mention {
+    Id {
+        platform: Platform,
+        id: String,
+        label: Option<String>,
+    },
+    Name(String),
+}
+
+/// A channel named in a command: `<#C123|general>` on Slack and Discord, `#general` in the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelMention {
+    pub id: String,
+    pub label: Option<String>,
+}
+
+/// A parsed command with typed arguments: what handlers receive.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Help,
+    IntakeCreate {
+        name: String,
+        zone: Option<Tz>,
+        starts: Option<NaiveDate>,
+        ends: Option<NaiveDate>,
+        channel: Option<ChannelMention>,
+    },
+    IntakeList,
+    IntakeChannel {
+        channel: ChannelMention,
+        intake: Option<String>,
+    },
+    IntakeClose {
+        name: String,
+    },
+    Pair {
+        mentor: Mention,
+        mentee: Mention,
+        intake: Option<String>,
+    },
+    Unpair {
+        user: Mention,
+        intake: Option<String>,
+    },
+    Pairs {
+        intake: Option<String>,
+    },
+    CoordinatorAdd {
+        user: Mention,
+    },
+    CoordinatorRemove {
+        user: Mention,
+    },
+    Pause {
+        until: Option<NaiveDate>,
+    },
+    Resume,
+}

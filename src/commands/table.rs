@@ -1,0 +1,294 @@
+//! The table itself: every command, declared once.
+
+use super::parse::Args;
+use super::{Access, ArgKind, ArgSpec, Command, CommandSpec, Place, Root};
+
+const fn positional(
+    name: &'static str,
+    kind: ArgKind,
+    placeholder: &'static str,
+    help: &'static str,
+) -> ArgSpec {
+    ArgSpec {
+        name,
+        kind,
+        place: Place::Positional,
+        required: true,
+        placeholder,
+        help,
+    }
+}
+
+const fn keyed(
+    name: &'static str,
+    kind: ArgKind,
+    placeholder: &'static str,
+    help: &'static str,
+) -> ArgSpec {
+    ArgSpec {
+        name,
+        kind,
+        place: Place::Keyed,
+        required: false,
+        placeholder,
+        help,
+    }
+}
+
+const INTAKE: ArgSpec = keyed(
+    "intake",
+    ArgKind::Text,
+    "NAME",
+    "The intake; the newest active one when left out.",
+);
+
+pub static TABLE: &[CommandSpec] = &[
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["help"],
+        args: &[],
+        access: Access::Anyone,
+        summary: "List the commands you may run.",
+        build: |_| Command::Help,
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["intake", "create"],
+        args: &[
+            positional(
+                "name",
+                ArgKind::Text,
+                "NAME",
+                "The intake's name, quoted if it has spaces: \"2027 February\".",
+            ),
+            keyed(
+                "tz",
+                ArgKind::Zone,
+                "ZONE",
+                "IANA time zone for its schedules, e.g. Australia/Sydney.",
+            ),
+            keyed(
+                "starts",
+                ArgKind::Date,
+                "YYYY-MM-DD",
+                "First day of the program.",
+            ),
+            keyed(
+                "ends",
+                ArgKind::Date,
+                "YYYY-MM-DD",
+                "Last day of the program; the intake closes after it.",
+            ),
+            keyed(
+                "channel",
+                ArgKind::Channel,
+                "#CHANNEL",
+                "Announcement channel; without one, announcements go by DM.",
+            ),
+        ],
+        access: Access::Coordinator,
+        summary: "Start a new intake (cohort).",
+        build: |a: &mut Args| Command::IntakeCreate {
+            name: a.text("name"),
+            zone: a.zone("tz"),
+            starts: a.date("starts"),
+            ends: a.date("ends"),
+            channel: a.channel("channel"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["intake", "list"],
+        args: &[],
+        access: Access::Coordinator,
+        summary: "List intakes with their zones, dates and pair counts.",
+        build: |_| Command::IntakeList,
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["intake", "channel"],
+        args: &[
+            positional(
+                "channel",
+                ArgKind::Channel,
+                "#CHANNEL",
+                "The announcement channel.",
+            ),
+            INTAKE,
+        ],
+        access: Access::Coordinator,
+        summary: "Set where an intake's announcements go.",
+        build: |a: &mut Args| Command::IntakeChannel {
+            channel: a
+                .channel("channel")
+                .unwrap_or_else(|| super::ChannelMention {
+                    id: String::new(),
+                    label: None,
+                }),
+            intake: a.opt_text("intake"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["intake", "close"],
+        args: &[positional(
+            "name",
+            ArgKind::Text,
+            "NAME",
+            "The intake to close.",
+        )],
+        access: Access::Coordinator,
+        summary: "Close an intake before its end date (its history stays).",
+        build: |a: &mut Args| Command::IntakeClose {
+            name: a.text("name"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["pair"],
+        args: &[
+            positional("mentor", ArgKind::User, "@MENTOR", "The mentor."),
+            positional("mentee", ArgKind::User, "@MENTEE", "The mentee."),
+            INTAKE,
+        ],
+        access: Access::Coordinator,
+        summary: "Pair a mentor with a mentee and open their private space.",
+        build: |a: &mut Args| Command::Pair {
+            mentor: a.user("mentor"),
+            mentee: a.user("mentee"),
+            intake: a.opt_text("intake"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["unpair"],
+        args: &[
+            positional("user", ArgKind::User, "@USER", "Either member of the pair."),
+            INTAKE,
+        ],
+        access: Access::Coordinator,
+        summary: "End a person's pair (its history is kept).",
+        build: |a: &mut Args| Command::Unpair {
+            user: a.user("user"),
+            intake: a.opt_text("intake"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["pairs"],
+        args: &[INTAKE],
+        access: Access::Coordinator,
+        summary: "List an intake's pairs and their status.",
+        build: |a: &mut Args| Command::Pairs {
+            intake: a.opt_text("intake"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["coordinator", "add"],
+        args: &[positional(
+            "user",
+            ArgKind::User,
+            "@USER",
+            "The new coordinator.",
+        )],
+        access: Access::Coordinator,
+        summary: "Make someone a coordinator.",
+        build: |a: &mut Args| Command::CoordinatorAdd {
+            user: a.user("user"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["coordinator", "remove"],
+        args: &[positional(
+            "user",
+            ArgKind::User,
+            "@USER",
+            "The coordinator to remove.",
+        )],
+        access: Access::Coordinator,
+        summary: "Stop someone being a coordinator.",
+        build: |a: &mut Args| Command::CoordinatorRemove {
+            user: a.user("user"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["pause"],
+        args: &[keyed(
+            "until",
+            ArgKind::Date,
+            "YYYY-MM-DD",
+            "Last day of the pause; open-ended when left out.",
+        )],
+        access: Access::Anyone,
+        summary: "Pause your own prompts and reminders.",
+        build: |a: &mut Args| Command::Pause {
+            until: a.date("until"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["resume"],
+        args: &[],
+        access: Access::Anyone,
+        summary: "Resume your prompts and reminders.",
+        build: |_| Command::Resume,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_command_is_declared_once() {
+        let mut seen = HashSet::new();
+        for spec in TABLE {
+            assert!(
+                seen.insert((spec.root, spec.words)),
+                "{} declared twice",
+                spec.usage()
+            );
+        }
+    }
+
+    #[test]
+    fn arguments_fit_discord() {
+        // Discord: at most 2 words (group + subcommand), lowercase option names, required first,
+        // descriptions of 1-100 characters.
+        for spec in TABLE {
+            assert!(spec.words.len() <= 2, "{}", spec.usage());
+            let mut optional_seen = false;
+            let mut names = HashSet::new();
+            for arg in spec.args {
+                assert!(
+                    names.insert(arg.name),
+                    "{}: {} twice",
+                    spec.usage(),
+                    arg.name
+                );
+                assert!(
+                    arg.name.chars().all(|c| c.is_ascii_lowercase()),
+                    "{}",
+                    arg.name
+                );
+                assert!(
+                    !(arg.required && optional_seen),
+                    "{}: required after optional",
+                    spec.usage()
+                );
+                optional_seen |= !arg.required;
+                assert!(
+                    (1..=100).contains(&arg.help.len()),
+                    "{}: {}",
+                    spec.usage(),
+                    arg.name
+                );
+            }
+            assert!((1..=100).contains(&spec.summary.len()), "{}", spec.usage());
+        }
+    }
+}

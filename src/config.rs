@@ -1,0 +1,96 @@
+//! Configuration in one struct: every setting an environment variable and a `--flag`, secrets only
+//! from the environment (STYLE 8).
+
+use std::net::SocketAddr;
+
+use chrono_tz::Tz;
+
+use crate::domain::time::parse_zone;
+use crate::domain::{Identity, Platform};
+
+/// Where the database is; shared by every subcommand that opens it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` (created if missing) or `postgres://…`.
+    #[arg(
+        long = "database",
+        env = "TANDEM_DATABASE_URL",
+        default_value = "sqlite://tandem.db"
+    )]
+    pub database_url: String,
+}
+
+/// Settings for `tandem run`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunConfig {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// HTTP address for /healthz, /metrics and the platforms' webhooks.
+    #[arg(long, env = "TANDEM_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Bootstrap coordinators, e.g. `slack:U012AB,discord:80351110224678912`.
+    #[arg(long, env = "TANDEM_COORDINATORS", value_parser = parse_coordinators, default_value = "")]
+    pub coordinators: Coordinators,
+
+    /// Default IANA time zone for new intakes.
+    #[arg(long, env = "TANDEM_TIMEZONE", value_parser = parse_timezone, default_value = "UTC")]
+    pub timezone: Tz,
+}
+
+/// The bootstrap coordinators' accounts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Coordinators(pub Vec<Identity>);
+
+pub fn parse_coordinators(text: &str) -> Result<Coordinators, String> {
+    let mut out = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (platform, id) = item.split_once(':').ok_or_else(|| {
+            format!("\"{item}\" should look like slack:U012AB or discord:80351110224678912")
+        })?;
+        let platform = Platform::parse(&platform.to_lowercase()).ok_or_else(|| {
+            format!("\"{platform}\" is not a platform: use slack, discord or console")
+        })?;
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
+            return Err(format!("\"{id}\" is not a user id"));
+        }
+        out.push(Identity::new(platform, id));
+    }
+    Ok(Coordinators(out))
+}
+
+pub fn parse_timezone(text: &str) -> Result<Tz, String> {
+    parse_zone(text)
+        .ok_or_else(|| format!("\"{text}\" is not an IANA time zone such as Australia/Sydney"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinators_are_platform_and_id() {
+        let parsed = parse_coordinators("slack:U012AB, discord:80351110224678912").unwrap();
+        assert_eq!(
+            parsed.0,
+            vec![
+                Identity::new(Platform::Slack, "U012AB"),
+                Identity::new(Platform::Discord, "80351110224678912")
+            ]
+        );
+        assert_eq!(parse_coordinators("").unwrap().0, vec![]);
+        assert!(parse_coordinators("U012AB").is_err());
+        assert!(parse_coordinators("teams:U1").is_err());
+    }
+
+    #[test]
+    fn zones_must_be_iana() {
+        assert!(parse_timezone("Asia/Hong_Kong").is_ok());
+        assert!(parse_timezone("HKT").is_err());
+    }
+}

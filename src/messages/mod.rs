@@ -1,0 +1,18 @@
+//! Every sentence Tandem says, in one place (ARCHITECTURE decision 2), as functions returning a
+//! platform-neutral [`Message`]. Snapshot tests pin them. Names and anything else a person typed
+//! go in as user text, so adapters escape them.
+
+mod demo;
+mod errors;
+mod program;
+
+pub use demo::demo_banner;
+pub use errors::{internal_error, parse_error, user_error};
+pub use program::*;
+
+use crate::chat::Text;
+
+/// The closing line of every error: where to look next.
+pub(crate) fn help_hint() -> Text {
+    Text::new().plain("Type `/mentoring help` to see every command you can use.")
+}

@@ -1,0 +1,222 @@
+//! Messages about running the program: help, intakes, pairs, coordinators, pauses.
+
+use chrono::NaiveDate;
+
+use crate::app::intakes::IntakeSummary;
+use crate::app::pairing::PairRow;
+use crate::app::pausing::RESUME_ACTION;
+use crate::chat::{Button, ButtonStyle, ChannelRef, Member, Message, Text};
+use crate::commands::CommandSpec;
+use crate::domain::{Intake, Participant, Timestamp};
+
+pub fn help(specs: &[&CommandSpec], coordinator: bool) -> Message {
+    let mut message =
+        Message::new().line("*Tandem* runs your mentoring program. Commands you can use:");
+    for spec in specs {
+        message = message.line(format!("`{}`: {}", spec.usage(), spec.summary));
+    }
+    if !coordinator {
+        message = message.line("Coordinators have more commands for intakes, pairs and schedules.");
+    }
+    message.line("Values with spaces go in quotes: `intake:\"2027 February\"`. Without `intake:`, the newest active intake is meant.")
+}
+
+fn dates(intake: &Intake) -> String {
+    match (intake.starts_on, intake.ends_on) {
+        (Some(s), Some(e)) => format!("{s} to {e}"),
+        (Some(s), None) => format!("from {s}"),
+        (None, Some(e)) => format!("until {e}"),
+        (None, None) => "no dates set".to_string(),
+    }
+}
+
+pub fn intake_created(intake: &Intake) -> Message {
+    let mut message = Message::new()
+        .line(Text::new().plain("Created the intake *").user(intake.name.clone()).plain(
+            "*. It is now the default wherever `intake:` is left out; pair people with `/mentoring pair @MENTOR @MENTEE`.",
+        ))
+        .field("Time zone", intake.zone.name())
+        .field("Dates", dates(intake));
+    message = match &intake.announcement_channel {
+        Some(channel) => message.field("Announcements", Text::new().channel(channel.clone())),
+        None => message.field(
+            "Announcements",
+            "by direct message (set a channel with `/mentoring intake channel #CHANNEL`)",
+        ),
+    };
+    message
+}
+
+pub fn intake_list(intakes: &[IntakeSummary]) -> Message {
+    if intakes.is_empty() {
+        return Message::new().line(
+            "There are no intakes yet. Start one with `/mentoring intake create NAME tz:ZONE`.",
+        );
+    }
+    let mut message = Message::new().line(format!("{} intakes, newest first:", intakes.len()));
+    for s in intakes {
+        message = message.line(Text::new().plain("• *").user(s.intake.name.clone()).plain(
+            format!(
+                "*: {}, {} pairs, {}, {}",
+                s.state.as_str(),
+                s.pairs,
+                s.intake.zone.name(),
+                dates(&s.intake)
+            ),
+        ));
+    }
+    message
+}
+
+pub fn intake_channel_set(intake: &Intake, channel: &str) -> Message {
+    Message::new().line(
+        Text::new()
+            .plain("Announcements for *")
+            .user(intake.name.clone())
+            .plain("* will go to ")
+            .channel(channel)
+            .plain(". Make sure Tandem is in that channel."),
+    )
+}
+
+pub fn intake_closed(intake: &Intake) -> Message {
+    Message::new().line(
+        Text::new()
+            .plain("Closed the intake *")
+            .user(intake.name.clone())
+            .plain("*. Its pairs and history are kept; it takes no new pairs."),
+    )
+}
+
+pub fn paired(
+    intake: &Intake,
+    mentor: &Participant,
+    mentee: &Participant,
+    space: Option<&ChannelRef>,
+    trouble: Option<String>,
+) -> Message {
+    let message = Message::new().line(
+        Text::new()
+            .plain("Paired ")
+            .user(mentor.display_name.clone())
+            .plain(" (mentor) with ")
+            .user(mentee.display_name.clone())
+            .plain(" (mentee) in *")
+            .user(intake.name.clone())
+            .plain("*."),
+    );
+    match (space, trouble) {
+        (Some(space), _) => message.line(Text::new().plain("Their private channel: ").channel(space.id.clone())),
+        (None, Some(reason)) => message.line(format!(
+            "Their private channel couldn't be made yet ({reason}). The pair is saved and Tandem will try again."
+        )),
+        (None, None) => message,
+    }
+}
+
+pub fn unpaired(intake: &Intake, mentor: &Participant, mentee: &Participant) -> Message {
+    Message::new().line(
+        Text::new()
+            .plain("Ended the pair of ")
+            .user(mentor.display_name.clone())
+            .plain(" and ")
+            .user(mentee.display_name.clone())
+            .plain(" in *")
+            .user(intake.name.clone())
+            .plain("*. Their history is kept, and both can be paired again."),
+    )
+}
+
+/// Posted in a pair's space when the pair ends.
+pub fn pair_ended(intake: &Intake) -> Message {
+    Message::new().line(
+        Text::new()
+            .plain("A coordinator has ended this pairing in *")
+            .user(intake.name.clone())
+            .plain("*. Thank you both for the time you gave each other. Tandem will post nothing more here."),
+    )
+}
+
+pub fn pair_list(intake: &Intake, rows: &[PairRow], now: Timestamp) -> Message {
+    if rows.is_empty() {
+        return Message::new().line(
+            Text::new().plain("*").user(intake.name.clone()).plain(
+                "* has no active pairs yet. Add one with `/mentoring pair @MENTOR @MENTEE`.",
+            ),
+        );
+    }
+    let mut message = Message::new().line(
+        Text::new()
+            .plain(format!("{} active pairs in *", rows.len()))
+            .user(intake.name.clone())
+            .plain("*:"),
+    );
+    for row in rows {
+        let status = row
+            .pair
+            .status(row.mentor.is_paused_at(now), row.mentee.is_paused_at(now));
+        message = message.line(
+            Text::new()
+                .plain("• ")
+                .user(row.mentor.display_name.clone())
+                .plain(" → ")
+                .user(row.mentee.display_name.clone())
+                .plain(format!(
+                    " ({}, {}, since {})",
+                    status.as_str(),
+                    row.pair.platform.as_str(),
+                    row.pair.created_at.date_in(intake.zone)
+                )),
+        );
+    }
+    message
+}
+
+/// The first message in a pair's private space.
+pub fn welcome(intake: &Intake, mentor: &Member, mentee: &Member) -> Message {
+    Message::new()
+        .line(
+            Text::new()
+                .plain("Welcome, ")
+                .mention(mentor.identity.clone())
+                .plain(" and ")
+                .mention(mentee.identity.clone())
+                .plain("! This is your private space for the *")
+                .user(intake.name.clone())
+                .plain("* mentoring program."),
+        )
+        .line("Use it to plan your meetings and share notes. Each month Tandem will ask here whether you've met, so coordinators know how you're going.")
+        .line("Need a break? `/mentoring pause` pauses your prompts, and `/mentoring resume` brings them back.")
+}
+
+pub fn coordinator_added(person: &Participant) -> Message {
+    Message::new().line(
+        Text::new()
+            .user(person.display_name.clone())
+            .plain(" is now a program coordinator."),
+    )
+}
+
+pub fn coordinator_removed(person: &Participant) -> Message {
+    Message::new().line(
+        Text::new()
+            .user(person.display_name.clone())
+            .plain(" is no longer a coordinator."),
+    )
+}
+
+pub fn paused(person: &Participant, until: Option<NaiveDate>) -> Message {
+    let line = match until {
+        Some(day) => format!(
+            "Your prompts and reminders are paused until the end of {day}. They'll start again by themselves."
+        ),
+        None => "Your prompts and reminders are paused until you resume them.".to_string(),
+    };
+    Message::new().line(line).button(
+        Button::new("Resume now", RESUME_ACTION, person.id.clone()).styled(ButtonStyle::Primary),
+    )
+}
+
+pub fn resumed() -> Message {
+    Message::new().line("Welcome back! Your prompts and reminders are on again.")
+}

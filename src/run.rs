@@ -1,0 +1,93 @@
+//! `tandem run`: open the database, start the HTTP routes and the background work, and keep going
+//! until asked to stop.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use metrics_exporter_prometheus::PrometheusBuilder;
+use tokio::net::TcpListener;
+
+use crate::adapters::http;
+use crate::app::{App, Settings};
+use crate::chat::Chats;
+use crate::clock::SystemClock;
+use crate::config::RunConfig;
+use crate::store::{Store, redact};
+
+/// How often pairs still missing a private space are tried again.
+const SPACE_SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
+
+pub async fn run(config: RunConfig) -> anyhow::Result<()> {
+    let store = Store::open(&config.database.database_url).await?;
+    tracing::info!(database = %redact(&config.database.database_url), backend = ?store.backend(), "database ready");
+    let metrics = PrometheusBuilder::new()
+        .install_recorder()
+        .context("could not start the metrics recorder")?;
+    let chats = Chats::new();
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        chats,
+        Settings {
+            default_zone: config.timezone,
+        },
+    );
+    app.bootstrap_coordinators(&config.coordinators.0).await?;
+    if app.chats.is_empty() {
+        tracing::warn!(
+            "neither Slack nor Discord is configured (SLACK_BOT_TOKEN, DISCORD_BOT_TOKEN): \
+             serving the HTTP routes, but nothing can be delivered"
+        );
+    }
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("could not listen on {} (TANDEM_LISTEN)", config.listen))?;
+    tracing::info!(listen = %config.listen, "serving /healthz and /metrics");
+    let sweeper = tokio::spawn(sweep_spaces(app.clone()));
+    axum::serve(listener, http::router(app.clone(), metrics))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server stopped")?;
+    sweeper.abort();
+    app.store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn sweep_spaces(app: App) {
+    let mut every = tokio::time::interval(SPACE_SWEEP_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if app.chats.is_empty() {
+            continue;
+        }
+        if let Err(err) = app.open_missing_spaces().await {
+            tracing::warn!(error = ?err, "could not open missing pair spaces");
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM (what a service manager sends).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("stopping");
+}

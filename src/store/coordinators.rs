@@ -1,0 +1,52 @@
+//! The `coordinators` table: the people who run the program.
+
+use sqlx::{Any, Executor, Row};
+
+use crate::domain::Timestamp;
+
+pub async fn add<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: &str,
+    at: Timestamp,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO coordinators (participant_id, added_at) VALUES ($1, $2)
+         ON CONFLICT (participant_id) DO NOTHING",
+    )
+    .bind(participant_id)
+    .bind(at.0)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn remove<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM coordinators WHERE participant_id = $1")
+        .bind(participant_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn contains<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: &str,
+) -> sqlx::Result<bool> {
+    let row = sqlx::query("SELECT COUNT(*) FROM coordinators WHERE participant_id = $1")
+        .bind(participant_id)
+        .fetch_one(db)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// Ids of every coordinator, oldest first.
+pub async fn list<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Vec<String>> {
+    let rows =
+        sqlx::query("SELECT participant_id FROM coordinators ORDER BY added_at, participant_id")
+            .fetch_all(db)
+            .await?;
+    rows.iter().map(|row| row.try_get(0)).collect()
+}

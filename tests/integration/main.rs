@@ -1,0 +1,11 @@
+//! The one integration-test binary (one link on 2 cores). Every test that touches storage runs on
+//! SQLite and, when `TANDEM_TEST_POSTGRES_URL` is set, on PostgreSQL too.
+
+mod support;
+
+mod commands;
+mod demo;
+mod docs;
+mod migrations;
+mod pairing;
+mod storage;

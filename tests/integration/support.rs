@@ -1,0 +1,151 @@
+//! The test harness: a fresh database per test on either backend, and a `TestApp` that drives the
+//! real app through the console platform with a manual clock.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use tandem::adapters::console::ConsoleChat;
+use tandem::app::{App, Caller, Input, Invocation, Reply, Settings};
+use tandem::chat::{Chat, Chats};
+use tandem::clock::ManualClock;
+use tandem::commands::Root;
+use tandem::domain::{Identity, Platform, Timestamp};
+use tandem::store::Store;
+
+/// A fresh, migrated database; the temp folder lives as long as the value.
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/tandem.db", dir.path().display());
+        let store = Store::open(&url).await.expect("open sqlite");
+        TestDb {
+            store,
+            url,
+            _dir: Some(dir),
+        }
+    }
+
+    /// A fresh schema in the PostgreSQL database named by `TANDEM_TEST_POSTGRES_URL`. Without the
+    /// variable the test is skipped, except under CI, where a missing database fails the run.
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(base) = std::env::var("TANDEM_TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but TANDEM_TEST_POSTGRES_URL is not: the PostgreSQL tests must run in CI"
+            );
+            return None;
+        };
+        let schema = format!("t_{}", tandem::domain::new_id());
+        let admin = Store::connect(&base)
+            .await
+            .expect("PostgreSQL at TANDEM_TEST_POSTGRES_URL is unreachable");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(admin.pool())
+            .await
+            .expect("create schema");
+        admin.close().await;
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options[search_path]={schema}");
+        let store = Store::open(&url).await.expect("open postgres schema");
+        Some(TestDb {
+            store,
+            url,
+            _dir: None,
+        })
+    }
+}
+
+/// Runs an async test body on SQLite and on PostgreSQL:
+/// `on_both_backends!(name)` for `async fn name(db: TestDb)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),+ $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$test($crate::support::TestDb::sqlite().await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(db) = $crate::support::TestDb::postgres().await {
+                        super::$test(db).await;
+                    }
+                }
+            }
+        )+
+    };
+}
+
+/// 28 November 2026, 09:00 UTC: the tests' "now".
+pub fn test_now() -> Timestamp {
+    Timestamp::from_utc(Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap())
+}
+
+/// The app on a test database, the console as its platform, time under the test's control.
+pub struct TestApp {
+    pub app: App,
+    pub console: ConsoleChat,
+    pub clock: Arc<ManualClock>,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub async fn new(db: TestDb) -> TestApp {
+        Self::with_chat(db, None).await
+    }
+
+    /// With another Chat standing in for the console platform (a failing one, say).
+    pub async fn with_chat(db: TestDb, chat: Option<Arc<dyn Chat>>) -> TestApp {
+        let console = ConsoleChat::new();
+        let clock = Arc::new(ManualClock::new(test_now()));
+        let chat = chat.unwrap_or_else(|| Arc::new(console.clone()));
+        let app = App::new(
+            db.store.clone(),
+            clock.clone(),
+            Chats::new().with(chat),
+            Settings::default(),
+        );
+        let boss = Identity::new(Platform::Console, "gina");
+        app.bootstrap_coordinators(&[boss])
+            .await
+            .expect("bootstrap");
+        TestApp {
+            app,
+            console,
+            clock,
+            db,
+        }
+    }
+
+    /// Types `/mentoring TEXT` as the console user `who`.
+    pub async fn mentoring(&self, who: &str, text: &str) -> Reply {
+        self.type_as(who, Root::Mentoring, text).await
+    }
+
+    pub async fn type_as(&self, who: &str, root: Root, text: &str) -> Reply {
+        let caller = Caller::person(Identity::new(Platform::Console, who), who);
+        self.app
+            .handle(Invocation {
+                caller,
+                channel: None,
+                input: Input::Text {
+                    root,
+                    text: text.to_string(),
+                },
+            })
+            .await
+    }
+
+    /// The plain text of `/mentoring TEXT` typed by the coordinator.
+    pub async fn coordinator(&self, text: &str) -> String {
+        self.mentoring("gina", text).await.message.plain_text()
+    }
+}
