@@ -15,7 +15,7 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 use tracing::Instrument;
 
-use crate::chat::{ChannelRef, Chats, Message, MessageRef};
+use crate::chat::{ChannelRef, Chats, Form, Message, MessageRef};
 use crate::clock::Clock;
 use crate::commands::{self, Access, Command, ParseError, Parsed, Root};
 use crate::domain::{Identity, Participant, Timestamp};
@@ -125,6 +125,9 @@ pub struct Reply {
     pub message: Message,
     /// When set, the message the caller clicked on is replaced with this one.
     pub replaces: Option<Message>,
+    /// When set, a form opens for the caller (a Slack modal, a Discord modal, terminal prompts),
+    /// as the immediate answer: Discord only opens modals in reply to an interaction.
+    pub form: Option<Form>,
     pub outcome: Outcome,
 }
 
@@ -134,6 +137,7 @@ impl Reply {
             visibility: Visibility::Private,
             message,
             replaces: None,
+            form: None,
             outcome: Outcome::Done,
         }
     }

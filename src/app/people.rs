@@ -49,7 +49,9 @@ impl App {
                     .clone()
                     .filter(|l| !l.trim().is_empty())
                     .unwrap_or_else(|| id.clone());
-                Ok(Named::New(self.newcomer(*platform, id, &name)))
+                let mut newcomer = self.newcomer(*platform, id, &name);
+                self.fill_profile(&mut newcomer, &identity).await;
+                Ok(Named::New(newcomer))
             }
             Mention::Name(name) => {
                 let identity = crate::domain::Identity::new(Platform::Console, name.clone());
@@ -66,6 +68,25 @@ impl App {
                     _ => Err(UserError::AmbiguousName(name.clone()).into()),
                 }
             }
+        }
+    }
+
+    /// Takes a newcomer's name, zone and email from their platform, where it knows them. A
+    /// platform that can't answer leaves the mention's label in place.
+    async fn fill_profile(&self, newcomer: &mut Participant, identity: &crate::domain::Identity) {
+        let Ok(chat) = self.chats.on(identity.platform) else {
+            return;
+        };
+        match chat.profile(identity).await {
+            Ok(Some(profile)) => {
+                if !profile.display_name.trim().is_empty() {
+                    newcomer.display_name = profile.display_name;
+                }
+                newcomer.zone = profile.zone;
+                newcomer.email = profile.email;
+            }
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, user = %identity, "could not read a profile"),
         }
     }
 

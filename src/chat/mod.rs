@@ -52,13 +52,24 @@ pub struct Member {
     pub display_name: String,
 }
 
-/// Where a private answer to one person's command or click goes; `token` is the platform's own
-/// handle for a late reply (Slack `response_url`, Discord interaction token) and opaque to the app.
+/// Where a private answer to one person's command or click goes. `token` is the platform's own
+/// handle for a late reply (Slack `response_url`, Discord interaction token) and `trigger` the one
+/// for opening a form (Slack `trigger_id`); both are opaque to the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyTarget {
     pub user: Identity,
     pub channel: Option<ChannelRef>,
     pub token: Option<String>,
+    pub trigger: Option<String>,
+}
+
+/// What a platform knows about a person, used when someone new is registered.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Profile {
+    pub display_name: String,
+    /// Slack knows each user's IANA zone; Discord does not.
+    pub zone: Option<chrono_tz::Tz>,
+    pub email: Option<String>,
 }
 
 /// Why a platform call failed, sorted the way the scheduler needs it.
@@ -112,6 +123,11 @@ pub trait Chat: Send + Sync {
     -> Result<(), ChatError>;
 
     async fn open_form(&self, target: &ReplyTarget, form: &Form) -> Result<(), ChatError>;
+
+    /// The person's name (and zone, where the platform knows it); `None` when it can't say.
+    async fn profile(&self, _user: &Identity) -> Result<Option<Profile>, ChatError> {
+        Ok(None)
+    }
 }
 
 /// The adapters that are switched on, by platform: everything addressed to a person goes out on

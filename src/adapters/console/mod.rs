@@ -124,6 +124,23 @@ pub fn space_name(mentor: &str, mentee: &str) -> String {
     format!("mentoring-{}-{}", slug(mentor), slug(mentee))
 }
 
+/// A form in the terminal: its questions, numbered, with their choices.
+pub fn form_as_message(form: &Form) -> Message {
+    let mut message = Message::new().line(format!(
+        "{} (answer each question with the matching command)",
+        form.title
+    ));
+    for (i, field) in form.fields.iter().enumerate() {
+        let choices = if field.choices.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", field.choices.join(" / "))
+        };
+        message = message.line(format!("{}. {}{}", i + 1, field.label, choices));
+    }
+    message
+}
+
 #[async_trait]
 impl Chat for ConsoleChat {
     fn platform(&self) -> Platform {

@@ -139,6 +139,10 @@ impl Session {
                 self.console.keep_reply(&self.acting, &reply.message);
             }
         }
+        if let Some(form) = &reply.form {
+            self.console
+                .keep_reply(&self.acting, &super::form_as_message(form));
+        }
         self.print_landed().await
     }
 
