@@ -2,6 +2,7 @@
 //! one set of runtime-checked queries (ARCHITECTURE decision 4). One file per table; no business rules.
 
 pub mod coordinators;
+pub mod inbound;
 pub mod intakes;
 pub mod pairs;
 pub mod participants;

@@ -228,3 +228,35 @@ async fn instants_keep_their_milliseconds(db: TestDb) {
     let back = store::intakes::find(pool, &feb.id).await.unwrap().unwrap();
     assert_eq!(back.created_at, feb.created_at);
 }
+
+on_both_backends!(inbound_deliveries_are_seen_once);
+
+async fn inbound_deliveries_are_seen_once(db: TestDb) {
+    let pool = db.store.pool();
+    let t = Timestamp(1_000);
+    assert!(
+        store::inbound::first_time(pool, Platform::Slack, "Ev01", t)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store::inbound::first_time(pool, Platform::Slack, "Ev01", t)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store::inbound::first_time(pool, Platform::Discord, "Ev01", t)
+            .await
+            .unwrap(),
+        "per platform"
+    );
+    assert_eq!(
+        store::inbound::prune(pool, Timestamp(2_000)).await.unwrap(),
+        2
+    );
+    assert!(
+        store::inbound::first_time(pool, Platform::Slack, "Ev01", t)
+            .await
+            .unwrap()
+    );
+}
