@@ -42,6 +42,28 @@ pub enum CliCommand {
     Admin(AdminArgs),
     /// Apply the database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Look at the schedules: `tandem schedule list`, `tandem schedule next --count 10`.
+    Schedule(ScheduleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScheduleArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: ScheduleCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Every schedule with its cron, zone and next run.
+    List,
+    /// The next occurrences across all schedules, soonest first.
+    Next {
+        /// How many to show.
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,6 +98,7 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
             println!("The database is up to date.");
             Ok(())
         }
+        CliCommand::Schedule(args) => schedule(args).await,
     }
 }
 
@@ -95,6 +118,22 @@ pub fn join_words(words: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+async fn schedule(args: ScheduleArgs) -> anyhow::Result<()> {
+    let store = Store::open(&args.database.database_url).await?;
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        Chats::new(),
+        Settings::default(),
+    );
+    let message = match args.command {
+        ScheduleCommand::List => messages::schedule_list(&app.schedules().await?),
+        ScheduleCommand::Next { count } => messages::upcoming(&app.upcoming(count).await?),
+    };
+    println!("{}", crate::adapters::console::render(&message, 0, None));
+    Ok(())
 }
 
 async fn admin(args: AdminArgs) -> anyhow::Result<()> {
@@ -157,7 +196,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         "{}",
         messages::demo_banner(&app, fresh, &args.database_url).await?
     );
-    let mut session = Session::new(app, console, seed::COORDINATORS[0]);
+    let mut session = Session::new(app, console, clock, seed::COORDINATORS[0]);
     match &args.script {
         Some(path) => {
             let file = std::fs::File::open(path)

@@ -37,6 +37,10 @@ pub struct RunConfig {
     /// Default IANA time zone for new intakes.
     #[arg(long, env = "TANDEM_TIMEZONE", value_parser = parse_timezone, default_value = "UTC")]
     pub timezone: Tz,
+
+    /// A check-in missed during downtime is still sent when at most this many hours late.
+    #[arg(long, env = "TANDEM_CHECKIN_GRACE_HOURS", default_value_t = 72)]
+    pub checkin_grace_hours: u64,
 }
 
 /// The bootstrap coordinators' accounts.

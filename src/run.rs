@@ -17,6 +17,10 @@ use crate::store::{Store, redact};
 
 /// How often pairs still missing a private space are tried again.
 const SPACE_SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
+/// How often the scheduler looks for due work: well inside a minute, the finest cron step.
+const SCHEDULER_EVERY: Duration = Duration::from_secs(10);
+/// Workers sending deliveries at once; the platforms' pacing, not this, sets the rate.
+const WORKERS: usize = 4;
 
 pub async fn run(config: RunConfig) -> anyhow::Result<()> {
     let store = Store::open(&config.database.database_url).await?;
@@ -31,6 +35,8 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         chats,
         Settings {
             default_zone: config.timezone,
+            checkin_grace: Duration::from_secs(config.checkin_grace_hours * 3600),
+            ..Settings::default()
         },
     );
     app.bootstrap_coordinators(&config.coordinators.0).await?;
@@ -45,11 +51,13 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         .with_context(|| format!("could not listen on {} (TANDEM_LISTEN)", config.listen))?;
     tracing::info!(listen = %config.listen, "serving /healthz and /metrics");
     let sweeper = tokio::spawn(sweep_spaces(app.clone()));
+    let scheduler = tokio::spawn(run_scheduler(app.clone()));
     axum::serve(listener, http::router(app.clone(), metrics))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the HTTP server stopped")?;
     sweeper.abort();
+    scheduler.abort();
     app.store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -65,6 +73,19 @@ async fn sweep_spaces(app: App) {
         }
         if let Err(err) = app.open_missing_spaces().await {
             tracing::warn!(error = ?err, "could not open missing pair spaces");
+        }
+    }
+}
+
+async fn run_scheduler(app: App) {
+    let mut every = tokio::time::interval(SCHEDULER_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match app.run_due_with(WORKERS).await {
+            Ok(report) if report != Default::default() => tracing::info!(?report, "scheduler run"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = ?err, "scheduler run failed; trying again shortly"),
         }
     }
 }

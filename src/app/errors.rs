@@ -43,6 +43,10 @@ pub enum UserError {
     /// A button or form value that does not belong to the person who clicked it.
     NotYours,
     UnknownAction,
+    /// `/checkin` from someone with no active pair.
+    NotInAPair,
+    /// A button on the prompt of a pair that has since ended.
+    PairEnded,
 }
 
 impl From<ParseError> for UserError {

@@ -69,13 +69,16 @@ impl App {
             announcement_channel: channel.map(|c| c.id),
             created_at: self.now(),
         };
-        match store::intakes::insert(self.store.pool(), &intake).await {
-            Ok(()) => Ok(Reply::private(messages::intake_created(&intake))),
+        let mut tx = self.store.begin().await?;
+        match store::intakes::insert(&mut *tx, &intake).await {
             Err(err) if store::is_unique_violation(&err) => {
-                Err(UserError::IntakeNameTaken(intake.name).into())
+                return Err(UserError::IntakeNameTaken(intake.name).into());
             }
-            Err(err) => Err(err.into()),
+            other => other?,
         }
+        store::schedules::set(&mut *tx, &self.default_checkins(&intake)).await?;
+        tx.commit().await?;
+        Ok(Reply::private(messages::intake_created(&intake)))
     }
 
     pub(crate) async fn command_intake_list(&self) -> AppResult<Reply> {

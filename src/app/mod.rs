@@ -2,12 +2,15 @@
 //! authorization and error handling in one place. Handlers use the store and the Chat port and
 //! return a [`Reply`]; they never see a platform payload.
 
+pub mod checkins;
+mod delivery;
 pub mod errors;
 mod help;
 pub mod intakes;
 pub mod pairing;
 pub mod pausing;
 mod people;
+pub mod scheduler;
 mod spaces;
 
 use std::sync::Arc;
@@ -28,12 +31,19 @@ pub use errors::{AppError, AppResult, UserError};
 pub struct Settings {
     /// Zone for new intakes created without `tz:`.
     pub default_zone: Tz,
+    /// A check-in missed by less than this (downtime) is sent late; older ones are recorded as
+    /// missed.
+    pub checkin_grace: std::time::Duration,
+    /// This process's name on the leases it holds.
+    pub worker: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             default_zone: chrono_tz::UTC,
+            checkin_grace: std::time::Duration::from_secs(72 * 3600),
+            worker: format!("worker-{}", crate::domain::new_id()),
         }
     }
 }
@@ -194,11 +204,17 @@ impl App {
         if parsed.spec.access == Access::Coordinator && !self.is_coordinator(caller).await? {
             return Err(UserError::NotCoordinator.into());
         }
-        self.run(caller, parsed.command).await
+        self.run(caller, invocation.channel.as_ref(), parsed.command)
+            .await
     }
 
     /// One `match`, one handler per command, each in its own span.
-    async fn run(&self, caller: &Caller, command: Command) -> AppResult<Reply> {
+    async fn run(
+        &self,
+        caller: &Caller,
+        channel: Option<&ChannelRef>,
+        command: Command,
+    ) -> AppResult<Reply> {
         let span = tracing::info_span!("command", command = ?std::mem::discriminant(&command));
         async move {
             match command {
@@ -233,6 +249,14 @@ impl App {
                 }
                 Command::Pause { until } => self.command_pause(caller, until).await,
                 Command::Resume => self.command_resume(caller).await,
+                Command::Checkins { cron, intake, zone } => {
+                    self.command_checkins(cron, intake, zone).await
+                }
+                Command::Schedules => self.command_schedules().await,
+                Command::Status { intake } => self.command_status(intake).await,
+                Command::Checkin { answer, note } => {
+                    self.command_checkin(caller, channel, answer, note).await
+                }
             }
         }
         .instrument(span)
@@ -241,6 +265,9 @@ impl App {
 
     /// A button press: the action id picks the handler; the value is re-checked by it.
     async fn press(&self, caller: &Caller, action: &str, value: &str) -> AppResult<Reply> {
+        if let Some(answer) = checkins::answer_of_action(action) {
+            return self.press_checkin(caller, answer, value).await;
+        }
         match action {
             pausing::RESUME_ACTION => self.press_resume(caller, value).await,
             _ => Err(UserError::UnknownAction.into()),

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use crate::domain::Platform;
+use crate::domain::checkin::Answer;
 pub use parse::{ParseError, Parsed, RawArgs, RawValue, bind, parse_text};
 pub use table::TABLE;
 
@@ -54,6 +55,11 @@ pub enum ArgKind {
     Date,
     Zone,
     Channel,
+    /// A cron expression (or `off`); positional, it takes every word up to the options, so
+    /// `/mentoring checkins 0 10 1-7 * MON` needs no quotes.
+    Cron,
+    /// One of a fixed set of words.
+    Choice(&'static [&'static str]),
 }
 
 /// Positional (`/mentoring pair @a @b`) or keyed (`intake:"2027 February"`).
@@ -188,4 +194,18 @@ pub enum Command {
         until: Option<NaiveDate>,
     },
     Resume,
+    /// `cron` is `None` for `checkins off`.
+    Checkins {
+        cron: Option<String>,
+        intake: Option<String>,
+        zone: Option<Tz>,
+    },
+    Schedules,
+    Status {
+        intake: Option<String>,
+    },
+    Checkin {
+        answer: Answer,
+        note: Option<String>,
+    },
 }

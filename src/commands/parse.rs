@@ -64,6 +64,16 @@ pub enum ParseError {
         arg: &'static ArgSpec,
         typed: String,
     },
+    BadCron {
+        spec: &'static CommandSpec,
+        typed: String,
+        reason: String,
+    },
+    NotAChoice {
+        spec: &'static CommandSpec,
+        arg: &'static ArgSpec,
+        typed: String,
+    },
     EmptyValue {
         spec: &'static CommandSpec,
         arg: &'static ArgSpec,
@@ -170,7 +180,15 @@ fn parse_tokens(root: Root, platform: Platform, tokens: &[Token]) -> Result<Pars
     let (spec, used) = find_spec(root, tokens)?;
     let mut raw = RawArgs::default();
     let mut positional = spec.args.iter().filter(|a| a.place == Place::Positional);
+    let mut greedy: Option<usize> = None;
     for token in &tokens[used..] {
+        if let (Some(at), None) = (greedy, &token.key)
+            && let Some((_, RawValue::Text(words))) = raw.0.get_mut(at)
+        {
+            words.push(' ');
+            words.push_str(&token.text);
+            continue;
+        }
         if let Some(key) = &token.key {
             let arg = spec
                 .args
@@ -202,6 +220,9 @@ fn parse_tokens(root: Root, platform: Platform, tokens: &[Token]) -> Result<Pars
             }
             _ => RawValue::Text(token.text.clone()),
         };
+        if arg.kind == ArgKind::Cron {
+            greedy = Some(raw.0.len());
+        }
         raw.0.push((arg.name.to_string(), value));
     }
     bind(spec, platform, raw)
@@ -282,6 +303,28 @@ fn check_value(
                 arg,
                 typed: text,
             })?)
+        }
+        ArgKind::Cron if text.eq_ignore_ascii_case("off") => Value::Text("off".into()),
+        ArgKind::Cron => match crate::domain::schedule::Cron::parse(&text) {
+            Ok(cron) => Value::Text(cron.as_str().to_string()),
+            Err(err) => {
+                return Err(ParseError::BadCron {
+                    spec,
+                    typed: text,
+                    reason: err.to_string(),
+                });
+            }
+        },
+        ArgKind::Choice(choices) => {
+            let lower = text.to_lowercase();
+            if !choices.contains(&lower.as_str()) {
+                return Err(ParseError::NotAChoice {
+                    spec,
+                    arg,
+                    typed: text,
+                });
+            }
+            Value::Text(lower)
         }
     })
 }

@@ -2,6 +2,7 @@
 
 use super::parse::Args;
 use super::{Access, ArgKind, ArgSpec, Command, CommandSpec, Place, Root};
+use crate::domain::checkin::Answer;
 
 const fn positional(
     name: &'static str,
@@ -235,6 +236,77 @@ pub static TABLE: &[CommandSpec] = &[
         access: Access::Anyone,
         summary: "Resume your prompts and reminders.",
         build: |_| Command::Resume,
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["checkins"],
+        args: &[
+            positional(
+                "cron",
+                ArgKind::Cron,
+                "CRON|off",
+                "When to post check-ins, as cron: 0 10 1-7 * MON is the first Monday at 10:00.",
+            ),
+            INTAKE,
+            keyed(
+                "tz",
+                ArgKind::Zone,
+                "ZONE",
+                "The schedule's IANA time zone; the intake's when left out.",
+            ),
+        ],
+        access: Access::Coordinator,
+        summary: "Set when each pair gets the monthly check-in, or turn it off.",
+        build: |a: &mut Args| {
+            let cron = a.text("cron");
+            Command::Checkins {
+                cron: (cron != "off").then_some(cron),
+                intake: a.opt_text("intake"),
+                zone: a.zone("tz"),
+            }
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["schedules"],
+        args: &[],
+        access: Access::Coordinator,
+        summary: "List every schedule with its next run.",
+        build: |_| Command::Schedules,
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["status"],
+        args: &[INTAKE],
+        access: Access::Coordinator,
+        summary: "Each pair's last check-in, quiet pairs first, and prompts that failed.",
+        build: |a: &mut Args| Command::Status {
+            intake: a.opt_text("intake"),
+        },
+    },
+    CommandSpec {
+        root: Root::Checkin,
+        words: &[],
+        args: &[
+            positional(
+                "answer",
+                ArgKind::Choice(&["met", "not-yet", "help"]),
+                "met|not-yet|help",
+                "Whether you met this month, or would like help.",
+            ),
+            keyed(
+                "note",
+                ArgKind::Text,
+                "TEXT",
+                "Anything to add, for your coordinators.",
+            ),
+        ],
+        access: Access::Anyone,
+        summary: "Answer this month's check-in for your pair.",
+        build: |a: &mut Args| Command::Checkin {
+            answer: Answer::parse(&a.text("answer")).unwrap_or(Answer::NotYet),
+            note: a.opt_text("note"),
+        },
     },
 ];
 

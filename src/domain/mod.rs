@@ -1,9 +1,11 @@
 //! The mentoring world as plain types and rules: intakes, participants, pairs.
 //! No I/O here and no platform crates: everything in this module can be unit-tested in isolation.
 
+pub mod checkin;
 pub mod intake;
 pub mod pair;
 pub mod participant;
+pub mod schedule;
 pub mod time;
 
 pub use intake::{Intake, IntakeState, IntakeStatus};

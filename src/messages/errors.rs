@@ -76,6 +76,8 @@ pub fn user_error(err: &UserError) -> Message {
         UserError::NotPaused => "You're not paused, so there's nothing to resume. `/mentoring pause` pauses your prompts.".into(),
         UserError::NotYours => "That button belongs to someone else, so nothing was changed.".into(),
         UserError::UnknownAction => "That button is from an older version of Tandem and no longer works. Use the matching command instead.".into(),
+        UserError::NotInAPair => "You're not in an active mentoring pair, so there's no check-in to answer. If that's wrong, ask a coordinator.".into(),
+        UserError::PairEnded => "That pairing has ended, so its check-in is closed.".into(),
     };
     Message::new().line(body).line(help_hint())
 }
@@ -140,6 +142,14 @@ pub fn parse_error(err: &ParseError) -> Message {
         ),
         ParseError::BadZone { spec, typed, .. } => (
             Text::new().user(format!("\"{typed}\"")).plain(" isn't a time zone I know. Use an IANA name such as `Australia/Sydney`, `Pacific/Auckland` or `Asia/Hong_Kong`."),
+            Some(spec.usage()),
+        ),
+        ParseError::BadCron { spec, typed, reason } => (
+            Text::new().user(format!("\"{typed}\"")).plain(format!(" isn't a schedule I can use: {reason}. For example `0 10 1-7 * MON` is the first Monday of each month at 10:00.")),
+            Some(spec.usage()),
+        ),
+        ParseError::NotAChoice { spec, arg, typed } => (
+            Text::new().user(format!("\"{typed}\"")).plain(format!(" isn't one of the choices: use {}.", arg.placeholder.replace('|', ", "))),
             Some(spec.usage()),
         ),
         ParseError::EmptyValue { spec, arg } => (

@@ -2,10 +2,12 @@
 //! platform-neutral [`Message`]. Snapshot tests pin them. Names and anything else a person typed
 //! go in as user text, so adapters escape them.
 
+mod checkin;
 mod demo;
 mod errors;
 mod program;
 
+pub use checkin::*;
 pub use demo::demo_banner;
 pub use errors::{internal_error, parse_error, user_error};
 pub use program::*;

@@ -1,15 +1,20 @@
 //! Storage: one sqlx `Any` pool over SQLite (the embedded default) or PostgreSQL, with one schema and
 //! one set of runtime-checked queries (ARCHITECTURE decision 4). One file per table; no business rules.
 
+pub mod checkins;
 pub mod coordinators;
+pub mod deliveries;
 pub mod inbound;
 pub mod intakes;
+pub mod jobs;
 pub mod pairs;
 pub mod participants;
+pub mod schedules;
 pub mod webinars;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -30,6 +35,52 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite's writers take turns here.
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction (holding SQLite's writer turn until it ends).
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+}
+
+/// A pooled connection holding SQLite's writer turn.
+pub struct WriteConn {
+    conn: sqlx::pool::PoolConnection<Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteConn {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for WriteConn {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.conn
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -65,6 +116,17 @@ impl Store {
             Backend::Postgres => 10,
         };
         let pool = AnyPoolOptions::new()
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // With WAL, NORMAL still never corrupts the file; only a power cut can
+                        // lose the last commits (docs/operations.md), and it spares an fsync per
+                        // commit.
+                        sqlx::Executor::execute(&mut *conn, "PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
@@ -76,7 +138,11 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -94,13 +160,31 @@ impl Store {
         self.backend
     }
 
-    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
-    /// two writers queue on the busy timeout instead of failing when a read turns into a write.
-    pub async fn begin(&self) -> sqlx::Result<Transaction<'static, Any>> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+    /// Starts a write transaction. SQLite has one writer at a time: writers queue here, in the
+    /// process, and then take the lock at once (`BEGIN IMMEDIATE`), instead of sleeping in
+    /// SQLite's busy handler or failing when a read turns into a write.
+    pub async fn begin(&self) -> sqlx::Result<WriteTx> {
+        let (turn, tx) = match self.backend {
+            Backend::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                (Some(turn), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Backend::Postgres => (None, self.pool.begin().await?),
+        };
+        Ok(WriteTx { tx, _turn: turn })
+    }
+
+    /// A connection for one write statement (atomic on its own, so no transaction round trips),
+    /// taking SQLite's writer turn like [`Store::begin`]. For the scheduler's hot path.
+    pub async fn writer(&self) -> sqlx::Result<WriteConn> {
+        let turn = match self.backend {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        Ok(WriteConn {
+            conn: self.pool.acquire().await?,
+            _turn: turn,
+        })
     }
 
     pub async fn close(&self) {

@@ -52,6 +52,26 @@ pub async fn find<'c, E: Executor<'c, Database = Any>>(
         .transpose()
 }
 
+/// Pairs by id, in no particular order.
+pub async fn find_many<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    ids: &[String],
+) -> sqlx::Result<Vec<Pair>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM pairs WHERE id IN ({})",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(db).await?.iter().map(from_row).collect()
+}
+
 /// The active pair `participant_id` belongs to in an intake, in either role.
 pub async fn active_for<'c, E: Executor<'c, Database = Any>>(
     db: E,

@@ -20,7 +20,7 @@ on_both_backends!(
     a_scripted_session_runs_end_to_end
 );
 
-async fn demo_app(db: &TestDb) -> (App, ConsoleChat) {
+async fn demo_app(db: &TestDb) -> (App, ConsoleChat, Arc<ManualClock>) {
     let console = ConsoleChat::new();
     let clock = Arc::new(ManualClock::new(test_now()));
     let app = App::new(
@@ -31,11 +31,11 @@ async fn demo_app(db: &TestDb) -> (App, ConsoleChat) {
     );
     seed::seed(&app, &clock, test_now()).await.expect("seed");
     console.take_landed();
-    (app, console)
+    (app, console, clock)
 }
 
 async fn the_sample_program_looks_alive(db: TestDb) {
-    let (app, console) = demo_app(&db).await;
+    let (app, console, _) = demo_app(&db).await;
     let pool = db.store.pool();
     let intakes = store::intakes::list(pool).await.unwrap();
     let mut sizes = Vec::new();
@@ -72,23 +72,34 @@ async fn the_sample_program_looks_alive(db: TestDb) {
 }
 
 async fn a_scripted_session_runs_end_to_end(db: TestDb) {
-    let (app, console) = demo_app(&db).await;
-    let mut session = Session::new(app, console, "gina");
+    let (app, console, clock) = demo_app(&db).await;
+    let mut session = Session::new(app, console, clock, "gina");
     let mut transcript = String::new();
     for line in [
         "# a comment is skipped",
         "/mentoring intake list",
+        "/mentoring status",
         "/mentoring pair @zed @yan",
         "as aroha",
         "/mentoring pair @aroha @zed",
         "/mentoring pause until:2026-12-24",
-        "press 52.1",
-        "press 52.7",
+        "press LAST.1",
+        "press LAST.7",
         "as gina",
         "/mentoring unpair @zed",
         "/mentoring intake",
+        ":now",
+        ":advance 10d",
+        "as rhys",
+        "press LAST.1",
+        "/checkin help note:\"<!here> can we talk?\"",
+        "as gina",
+        "/mentoring status",
         "hello?",
     ] {
+        // `LAST` is the newest message so far, so the script needn't know message numbers.
+        let line = line.replace("LAST", &last_message(&transcript).to_string());
+        let line = line.as_str();
         transcript.push_str(&format!("{}{line}\n", session.prompt()));
         match session.run_line(line).await {
             Step::Continue(out) => transcript.push_str(&out),
@@ -97,6 +108,16 @@ async fn a_scripted_session_runs_end_to_end(db: TestDb) {
     }
     assert_eq!(session.run_line(":quit").await, Step::Quit);
     insta::assert_snapshot!("demo_session", transcript);
+}
+
+/// The highest message number printed in `transcript`.
+fn last_message(transcript: &str) -> u64 {
+    transcript
+        .lines()
+        .filter_map(|l| l.split(" · message ").nth(1))
+        .filter_map(|n| n.split_whitespace().next()?.parse().ok())
+        .max()
+        .unwrap_or(0)
 }
 
 fn tandem() -> Command {

@@ -295,6 +295,9 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "pairs",
     "coordinator add @ben",
     "coordinator remove @gina",
+    "checkins 0 9 * * 1",
+    "schedules",
+    "status",
 ];
 
 async fn coordinator_commands_are_refused_to_everyone_else(db: TestDb) {

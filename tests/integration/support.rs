@@ -149,3 +149,96 @@ impl TestApp {
         self.mentoring("gina", text).await.message.plain_text()
     }
 }
+
+/// A console platform whose posts can fail on cue or hang (a stopped instance), for the
+/// scheduler's failure tests.
+pub struct FlakyChat {
+    pub console: tandem::adapters::console::ConsoleChat,
+    /// Errors the next posts return, in order.
+    pub failures: std::sync::Mutex<std::collections::VecDeque<tandem::chat::ChatError>>,
+    /// After this many successful posts, every post waits forever.
+    pub hang_after: std::sync::Mutex<Option<usize>>,
+    pub posted: std::sync::atomic::AtomicUsize,
+    /// Set once a post has started waiting forever.
+    pub hanging: std::sync::atomic::AtomicBool,
+}
+
+impl FlakyChat {
+    pub fn new() -> Arc<FlakyChat> {
+        Arc::new(FlakyChat {
+            console: ConsoleChat::new(),
+            failures: Default::default(),
+            hang_after: Default::default(),
+            posted: Default::default(),
+            hanging: Default::default(),
+        })
+    }
+
+    pub fn fail_next(&self, err: tandem::chat::ChatError) {
+        self.failures.lock().unwrap().push_back(err);
+    }
+}
+
+#[async_trait::async_trait]
+impl Chat for FlakyChat {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+    async fn ensure_private_space(
+        &self,
+        request: &tandem::chat::SpaceRequest,
+    ) -> Result<tandem::chat::ChannelRef, tandem::chat::ChatError> {
+        self.console.ensure_private_space(request).await
+    }
+    async fn post(
+        &self,
+        channel: &tandem::chat::ChannelRef,
+        message: &tandem::chat::Message,
+    ) -> Result<tandem::chat::MessageRef, tandem::chat::ChatError> {
+        if let Some(err) = self.failures.lock().unwrap().pop_front() {
+            return Err(err);
+        }
+        let limit = *self.hang_after.lock().unwrap();
+        if limit.is_some_and(|n| self.posted.load(std::sync::atomic::Ordering::SeqCst) >= n) {
+            self.hanging
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            std::future::pending::<()>().await;
+        }
+        self.posted
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.console.post(channel, message).await
+    }
+    async fn update(
+        &self,
+        at: &tandem::chat::MessageRef,
+        message: &tandem::chat::Message,
+    ) -> Result<(), tandem::chat::ChatError> {
+        self.console.update(at, message).await
+    }
+    async fn dm(
+        &self,
+        user: &Identity,
+        message: &tandem::chat::Message,
+    ) -> Result<tandem::chat::MessageRef, tandem::chat::ChatError> {
+        self.console.dm(user, message).await
+    }
+    async fn reply_private(
+        &self,
+        target: &tandem::chat::ReplyTarget,
+        message: &tandem::chat::Message,
+    ) -> Result<(), tandem::chat::ChatError> {
+        self.console.reply_private(target, message).await
+    }
+    async fn open_form(
+        &self,
+        target: &tandem::chat::ReplyTarget,
+        form: &tandem::chat::Form,
+    ) -> Result<(), tandem::chat::ChatError> {
+        self.console.open_form(target, form).await
+    }
+}
+
+/// A UTC instant, for tests that travel in time.
+pub fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> Timestamp {
+    Timestamp::from_utc(Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap())
+}

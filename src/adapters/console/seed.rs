@@ -9,9 +9,12 @@ use anyhow::{Context, bail};
 use chrono::{Datelike, Duration, Months, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
+use crate::app::checkins::action_of;
 use crate::app::{App, Caller, Input, Invocation, Outcome};
-use crate::clock::ManualClock;
+use crate::clock::{Clock, ManualClock};
 use crate::commands::Root;
+use crate::domain::checkin::{Answer, month_of};
+use crate::domain::schedule::Cron;
 use crate::domain::{Identity, Participant, Platform, Timestamp, new_id};
 use crate::store;
 use crate::store::webinars::Webinar;
@@ -185,6 +188,7 @@ pub async fn seed(app: &App, clock: &Arc<ManualClock>, now: Timestamp) -> anyhow
     let mut next = 0;
     for (index, sample) in INTAKES.iter().enumerate() {
         let begins = month_start(now, sample.months_ago);
+        live_until(app, clock, begins).await?;
         clock.set(begins);
         let zone: Tz = sample.zone.parse().expect("sample zones are valid");
         let starts = begins.date_in(zone);
@@ -216,10 +220,85 @@ pub async fn seed(app: &App, clock: &Arc<ManualClock>, now: Timestamp) -> anyhow
             next += 2;
             pair(app, clock, &coordinator, (mentor, mentee), &name).await?;
         }
-        clock.set(Timestamp(begins.0 + Duration::days(3).num_milliseconds()));
     }
+    live_until(app, clock, now).await?;
     clock.set(now);
     add_webinar(app, now).await
+}
+
+/// Lives through the program up to `until`: each check-in goes out when it falls due and the
+/// pairs answer it the way real pairs do (most meet, some not yet, a few go quiet).
+async fn live_until(app: &App, clock: &ManualClock, until: Timestamp) -> anyhow::Result<()> {
+    let hour = Duration::hours(1).num_milliseconds();
+    loop {
+        let from = clock.now();
+        let mut next: Option<Timestamp> = None;
+        for s in store::schedules::list(app.store.pool())
+            .await?
+            .into_iter()
+            .filter(|s| s.on)
+        {
+            let Ok(cron) = Cron::parse(&s.cron) else {
+                continue;
+            };
+            if let Some(at) = cron.occurrences_after(from.max(s.cursor_at), s.zone).next() {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+        }
+        let Some(due) = next.filter(|at| at.0 + 2 * hour <= until.0) else {
+            return Ok(());
+        };
+        clock.set(Timestamp(due.0 + hour));
+        app.run_due().await?;
+        answer_prompts(app, due).await?;
+        app.run_due().await?;
+    }
+}
+
+/// Each active pair's answer to the check-in of `due`, pressed by its mentee.
+async fn answer_prompts(app: &App, due: Timestamp) -> anyhow::Result<()> {
+    let db = app.store.pool();
+    for intake in store::intakes::list(db)
+        .await?
+        .into_iter()
+        .filter(|i| i.is_active_at(due))
+    {
+        let month = month_of(due, intake.zone);
+        let month_number = due.date_in(intake.zone).month() as usize;
+        for (i, pair) in store::pairs::list_for_intake(db, &intake.id, false)
+            .await?
+            .iter()
+            .enumerate()
+        {
+            let answer = match (i % 6, (i * 7 + month_number) % 10) {
+                (5, 0..=4) => Some(Answer::NotYet), // a pair that has gone quiet
+                (5, _) => None,
+                (_, 0..=6) => Some(Answer::Met),
+                (_, 7 | 8) => Some(Answer::NotYet),
+                _ => None,
+            };
+            let Some(answer) = answer else { continue };
+            let Some(mentee) = store::participants::find(db, &pair.mentee_id).await? else {
+                continue;
+            };
+            let Some(identity) = mentee.identity_on(Platform::Console) else {
+                continue;
+            };
+            let press = Input::Action {
+                action: action_of(answer).to_string(),
+                value: format!("{}:{month}", pair.id),
+                message: None,
+            };
+            let caller = Caller::person(identity, mentee.display_name.clone());
+            app.handle(Invocation {
+                caller,
+                channel: None,
+                input: press,
+            })
+            .await;
+        }
+    }
+    Ok(())
 }
 
 async fn register_people(app: &App, now: Timestamp) -> anyhow::Result<Vec<Participant>> {

@@ -3,10 +3,15 @@
 //! line by line.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
 
 use super::{ConsoleChat, render};
+use crate::app::scheduler::RunReport;
 use crate::app::{App, Caller, Input, Invocation, Visibility};
+use crate::chat::message::format_local;
 use crate::chat::{ChannelRef, MessageRef};
+use crate::clock::ManualClock;
 use crate::commands::Root;
 use crate::domain::{Identity, Platform};
 use crate::store;
@@ -14,6 +19,7 @@ use crate::store;
 pub struct Session {
     app: App,
     console: ConsoleChat,
+    clock: Arc<ManualClock>,
     /// The console name of the person we are acting as.
     acting: String,
 }
@@ -26,10 +32,16 @@ pub enum Step {
 }
 
 impl Session {
-    pub fn new(app: App, console: ConsoleChat, acting: impl Into<String>) -> Self {
+    pub fn new(
+        app: App,
+        console: ConsoleChat,
+        clock: Arc<ManualClock>,
+        acting: impl Into<String>,
+    ) -> Self {
         Session {
             app,
             console,
+            clock,
             acting: acting.into(),
         }
     }
@@ -55,6 +67,8 @@ impl Session {
             "as" | ":as" => self.switch(rest).await,
             "press" | ":press" => self.press(rest).await,
             ":channels" => self.list_channels(),
+            ":now" => self.now().await,
+            ":advance" => self.advance(rest).await,
             ":show" => self.show(rest),
             _ if word.starts_with('/') => match Root::parse(word) {
                 Some(root) => self.command(root, rest).await,
@@ -122,6 +136,54 @@ impl Session {
         self.answer(invocation, Some(at)).await
     }
 
+    async fn now(&self) -> String {
+        format!(
+            "  It is {}.\n",
+            format_local(self.app.now(), self.zone().await.unwrap_or(chrono_tz::UTC))
+        )
+    }
+
+    /// Moves the demo's clock forward and runs whatever became due, a day at a time so each
+    /// day's work happens in its turn.
+    async fn advance(&mut self, by: &str) -> String {
+        let Some(total) = parse_duration(by) else {
+            return "  Say how far to move time, like :advance 30d (units m, h, d).\n".to_string();
+        };
+        let day = Duration::from_secs(86_400);
+        let mut left = total;
+        let mut report = RunReport::default();
+        while !left.is_zero() {
+            let step = left.min(day);
+            self.clock.advance(step);
+            left -= step;
+            match self.app.run_due().await {
+                Ok(r) => report.add(r),
+                Err(err) => return format!("  The scheduler failed: {err:#}\n"),
+            }
+        }
+        let mut out = self.print_landed().await;
+        let _ = writeln!(
+            out,
+            "  Moved time forward by {by}: {} sent, {} skipped, {} missed. {}",
+            report.sent,
+            report.skipped,
+            report.missed,
+            self.now().await.trim()
+        );
+        out
+    }
+
+    async fn zone(&self) -> Option<chrono_tz::Tz> {
+        store::participants::find_by_identity(
+            self.app.store.pool(),
+            &Identity::new(Platform::Console, self.acting.clone()),
+        )
+        .await
+        .ok()
+        .flatten()
+        .and_then(|p| p.zone)
+    }
+
     /// Runs the invocation and prints the reply and everything that landed meanwhile.
     async fn answer(&mut self, invocation: Invocation, clicked: Option<MessageRef>) -> String {
         let channel = invocation.channel.clone();
@@ -143,19 +205,16 @@ impl Session {
             self.console
                 .keep_reply(&self.acting, &super::form_as_message(form));
         }
+        // The demo is its own worker: whatever the command made due (a help alert) goes now.
+        if let Err(err) = self.app.run_due().await {
+            tracing::warn!(error = ?err, "the demo's scheduler run failed");
+        }
         self.print_landed().await
     }
 
     /// Prints what landed since last time, in the acting person's zone.
     pub async fn print_landed(&self) -> String {
-        let zone = store::participants::find_by_identity(
-            self.app.store.pool(),
-            &Identity::new(Platform::Console, self.acting.clone()),
-        )
-        .await
-        .ok()
-        .flatten()
-        .and_then(|p| p.zone);
+        let zone = self.zone().await;
         let mut out = String::new();
         for landed in self.console.take_landed() {
             let verb = if landed.updates { " (updated)" } else { "" };
@@ -223,11 +282,27 @@ impl Session {
     }
 }
 
+/// `30d`, `12h`, `45m`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.len().checked_sub(1)?);
+    let n: u64 = number.parse().ok()?;
+    let seconds = match unit {
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    Some(Duration::from_secs(n.checked_mul(seconds)?))
+}
+
 fn demo_help() -> String {
     "  Demo commands:\n\
      \x20   /mentoring …        any Tandem command, as the person you are acting as\n\
      \x20   as NAME             act as someone else (their console name, e.g. as aroha)\n\
      \x20   press N.M           press button M of message N\n\
+     \x20   :advance 30d        move time forward (m, h, d) and run whatever falls due\n\
+     \x20   :now                the demo's current time\n\
      \x20   :channels           list the channels and who is in them\n\
      \x20   :show #CHANNEL      show what was posted in a channel\n\
      \x20   :quit               leave the demo\n"

@@ -1,0 +1,265 @@
+//! Sending claimed deliveries and recording how each went. What a batch of one job shares (the
+//! intake, its pairs and people, the month's webinar) is loaded once. Each outcome is recorded in
+//! its own small transaction right after the send, so a crash can repeat at most the message in
+//! flight. Transient platform errors come back later with exponential backoff (never sooner than
+//! the platform asked); permanent ones are recorded for coordinators and not tried again.
+
+use std::collections::HashMap;
+
+use super::App;
+use super::scheduler::RunReport;
+use crate::chat::{ChannelRef, ChatError, MessageRef};
+use crate::domain::checkin::month_of;
+use crate::domain::schedule::backoff;
+use crate::domain::{Intake, Pair, Participant, Platform, Timestamp};
+use crate::messages;
+use crate::store;
+use crate::store::checkins::Checkin;
+use crate::store::deliveries::{Delivery, Settled};
+use crate::store::jobs::{Job, JobKind};
+use crate::store::webinars::Webinar;
+
+/// Attempts before a transient failure counts as permanent.
+const MAX_ATTEMPTS: i64 = 8;
+
+/// What sending came to, before it is recorded.
+enum Sent {
+    Posted(MessageRef),
+    Skipped(&'static str),
+}
+
+/// Everything the check-ins of one job share, read once per batch.
+struct CheckinBatch {
+    intake: Intake,
+    month: String,
+    pairs: HashMap<String, Pair>,
+    people: HashMap<String, Participant>,
+    webinar: Option<Webinar>,
+    answers: HashMap<String, Checkin>,
+}
+
+impl App {
+    /// Sends a batch of claimed deliveries, one job's context at a time.
+    pub(crate) async fn deliver_batch(&self, claimed: Vec<Delivery>) -> anyhow::Result<RunReport> {
+        let mut report = RunReport::default();
+        let mut jobs: HashMap<String, Option<(Job, Option<CheckinBatch>)>> = HashMap::new();
+        for delivery in &claimed {
+            if !jobs.contains_key(&delivery.job_id) {
+                let loaded = match store::jobs::find(self.store.pool(), &delivery.job_id).await? {
+                    Some(job) => {
+                        let batch = self.checkin_batch(&job, &claimed).await?;
+                        Some((job, batch))
+                    }
+                    None => None,
+                };
+                jobs.insert(delivery.job_id.clone(), loaded);
+            }
+            let result = match jobs.get(&delivery.job_id).and_then(Option::as_ref) {
+                Some((job, batch)) => self.send(job, batch.as_ref(), delivery).await,
+                None => Ok(Sent::Skipped("its job is gone")),
+            };
+            report.add(self.record(delivery, result).await?);
+        }
+        Ok(report)
+    }
+
+    /// Loads what a check-in job's deliveries in this batch need; `None` for other kinds.
+    async fn checkin_batch(
+        &self,
+        job: &Job,
+        claimed: &[Delivery],
+    ) -> anyhow::Result<Option<CheckinBatch>> {
+        if job.kind != JobKind::Checkin {
+            return Ok(None);
+        }
+        let db = self.store.pool();
+        let Some(intake) = store::intakes::find(db, &job.target).await? else {
+            return Ok(None);
+        };
+        let month = month_of(job.due_at, intake.zone);
+        let ids: Vec<String> = claimed
+            .iter()
+            .filter(|d| d.job_id == job.id)
+            .map(|d| d.recipient.clone())
+            .collect();
+        let pairs = store::pairs::find_many(db, &ids).await?;
+        let members: Vec<String> = pairs
+            .iter()
+            .flat_map(|p| [p.mentor_id.clone(), p.mentee_id.clone()])
+            .collect();
+        let people = store::participants::find_many(db, &members).await?;
+        let webinar = store::webinars::next_for(db, Some(&intake.id), job.due_at)
+            .await?
+            .filter(|w| month_of(w.starts_at, intake.zone) == month);
+        let answers = store::checkins::for_pairs(db, &ids, &month).await?;
+        Ok(Some(CheckinBatch {
+            intake,
+            month,
+            pairs: pairs.into_iter().map(|p| (p.id.clone(), p)).collect(),
+            people: people.into_iter().map(|p| (p.id.clone(), p)).collect(),
+            webinar,
+            answers: answers
+                .into_iter()
+                .map(|c| (c.pair_id.clone(), c))
+                .collect(),
+        }))
+    }
+
+    async fn send(
+        &self,
+        job: &Job,
+        batch: Option<&CheckinBatch>,
+        delivery: &Delivery,
+    ) -> Result<Sent, ChatError> {
+        let sent = match (job.kind, batch) {
+            (JobKind::Checkin, Some(batch)) => self.send_checkin(batch, &delivery.recipient).await,
+            (JobKind::Checkin, None) => Ok(Sent::Skipped("the intake is gone")),
+            (JobKind::HelpAlert, _) => self.send_help_alert(job, &delivery.recipient).await,
+        };
+        // A platform error keeps its kind; anything else (the database, say) is worth another try.
+        sent.map_err(|err| match err.downcast::<ChatError>() {
+            Ok(chat) => chat,
+            Err(other) => ChatError::transient(format!("internal: {other:#}"), None),
+        })
+    }
+
+    /// Posts the month's check-in in the pair's space, unless the pair ended or both paused.
+    async fn send_checkin(&self, batch: &CheckinBatch, pair_id: &str) -> anyhow::Result<Sent> {
+        let Some(pair) = batch.pairs.get(pair_id) else {
+            return Ok(Sent::Skipped("the pair is gone"));
+        };
+        if pair.ended_at.is_some() {
+            return Ok(Sent::Skipped("the pair has ended"));
+        }
+        let (Some(mentor), Some(mentee)) = (
+            batch.people.get(&pair.mentor_id),
+            batch.people.get(&pair.mentee_id),
+        ) else {
+            return Ok(Sent::Skipped("a member is gone"));
+        };
+        let now = self.now();
+        if mentor.is_paused_at(now) && mentee.is_paused_at(now) {
+            return Ok(Sent::Skipped("both members are paused"));
+        }
+        let space = match &pair.space_id {
+            Some(id) => ChannelRef::new(pair.platform, id.clone()),
+            None => self.open_space(pair).await?,
+        };
+        let answered = batch.answers.get(pair_id).map(|c| {
+            let who = if c.answered_by == mentor.id {
+                mentor
+            } else {
+                mentee
+            };
+            (who.display_name.clone(), c.answer, c.answered_at)
+        });
+        let prompt = messages::checkin_prompt(
+            &batch.intake,
+            pair,
+            (mentor, mentee),
+            &batch.month,
+            batch.webinar.as_ref(),
+            answered,
+        );
+        Ok(Sent::Posted(
+            self.chats.on(pair.platform)?.post(&space, &prompt).await?,
+        ))
+    }
+
+    /// Tells one coordinator, by DM on their platform, that a pair asked for help.
+    async fn send_help_alert(&self, job: &Job, coordinator_id: &str) -> anyhow::Result<Sent> {
+        let db = self.store.pool();
+        let (pair_id, month) = job.target.split_once('|').unwrap_or((&job.target, ""));
+        let (Some(pair), Some(coordinator)) = (
+            store::pairs::find(db, pair_id).await?,
+            store::participants::find(db, coordinator_id).await?,
+        ) else {
+            return Ok(Sent::Skipped("the pair or the coordinator is gone"));
+        };
+        let reachable = [pair.platform]
+            .into_iter()
+            .chain(Platform::ALL)
+            .find_map(|p| {
+                coordinator
+                    .identity_on(p)
+                    .filter(|_| self.chats.on(p).is_ok())
+            });
+        let Some(identity) = reachable else {
+            return Ok(Sent::Skipped("the coordinator is on no connected platform"));
+        };
+        let alert = self.help_alert(&pair, month).await?;
+        Ok(Sent::Posted(
+            self.chats
+                .on(identity.platform)?
+                .dm(&identity, &alert)
+                .await?,
+        ))
+    }
+
+    /// Records the outcome, with the platform's message id when it was sent.
+    async fn record(
+        &self,
+        delivery: &Delivery,
+        result: Result<Sent, ChatError>,
+    ) -> anyhow::Result<RunReport> {
+        let mut report = RunReport::default();
+        let now = self.now();
+        let reason = result
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let outcome = match &result {
+            Ok(Sent::Posted(at)) => {
+                report.sent = 1;
+                Settled::Sent {
+                    channel_id: &at.channel.id,
+                    message_id: &at.id,
+                    at: now,
+                }
+            }
+            Ok(Sent::Skipped(why)) => {
+                report.skipped = 1;
+                Settled::Skipped { reason: why }
+            }
+            Err(ChatError::Transient { retry_after, .. }) if delivery.attempts < MAX_ATTEMPTS => {
+                report.retried = 1;
+                let wait = backoff(delivery.attempts as u32, *retry_after);
+                Settled::Retry {
+                    not_before: Timestamp(now.0 + wait.as_millis() as i64),
+                    error: &reason,
+                }
+            }
+            Err(_) => {
+                report.failed = 1;
+                tracing::warn!(delivery = %delivery.id, error = %reason, "a delivery failed for good");
+                Settled::Failed { error: &reason }
+            }
+        };
+        // One statement: where a prompt went is read back from here when an answer updates it.
+        let mut db = self.store.writer().await?;
+        if !store::deliveries::settle(&mut *db, &delivery.id, &self.settings.worker, outcome)
+            .await?
+        {
+            tracing::warn!(delivery = %delivery.id, "lost the lease before recording a delivery");
+        }
+        drop(db);
+        let outcome = if report.sent == 1 {
+            "sent"
+        } else if report.failed == 1 {
+            "failed"
+        } else {
+            "other"
+        };
+        metrics::counter!("tandem_deliveries_total", "outcome" => outcome).increment(1);
+        Ok(report)
+    }
+}
+
+/// The space a message was posted in, for updates.
+pub(crate) fn message_ref(platform: Platform, channel: &str, id: &str) -> MessageRef {
+    MessageRef {
+        channel: ChannelRef::new(platform, channel),
+        id: id.to_string(),
+    }
+}

@@ -1,0 +1,226 @@
+//! The `deliveries` table: one row per recipient of a job, claimed by workers with a lease.
+//! Claiming is the one statement that differs by backend: PostgreSQL skips rows another
+//! instance has locked; SQLite has a single writer, so one UPDATE is already exclusive.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::Backend;
+use crate::domain::Timestamp;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: String,
+    pub job_id: String,
+    pub recipient: String,
+    pub attempts: i64,
+}
+
+fn from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
+    Ok(Delivery {
+        id: row.try_get("id")?,
+        job_id: row.try_get("job_id")?,
+        recipient: row.try_get("recipient")?,
+        attempts: row.try_get("attempts")?,
+    })
+}
+
+/// Adds many recipients to a job in few statements (a fan-out to thousands of pairs), skipping
+/// any already there.
+pub async fn insert_many(
+    conn: &mut sqlx::AnyConnection,
+    job_id: &str,
+    recipients: &[String],
+    not_before: Timestamp,
+) -> sqlx::Result<()> {
+    // Four values a row; PostgreSQL takes at most 65,535 parameters a statement.
+    for chunk in recipients.chunks(500) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, $1, ${}, $2, $2)", 3 + 2 * i, 4 + 2 * i))
+            .collect();
+        let sql = format!(
+            "INSERT INTO deliveries (id, job_id, recipient, not_before, created_at) VALUES {}
+             ON CONFLICT (job_id, recipient) DO NOTHING",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(job_id)
+            .bind(not_before.0);
+        for recipient in chunk {
+            query = query.bind(crate::domain::new_id()).bind(recipient);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Takes up to `limit` due deliveries for `owner` until `lease_until`. A delivery whose lease has
+/// run out (its worker died) can be taken again.
+pub async fn claim<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    backend: Backend,
+    owner: &str,
+    now: Timestamp,
+    lease_until: Timestamp,
+    limit: i64,
+) -> sqlx::Result<Vec<Delivery>> {
+    let lock = match backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE deliveries SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM deliveries
+                      WHERE status = 'pending' AND not_before <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+                      ORDER BY not_before, id LIMIT $4 {lock})
+         RETURNING id, job_id, recipient, attempts"
+    );
+    let mut claimed = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(owner)
+        .bind(lease_until.0)
+        .bind(now.0)
+        .bind(limit)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    // RETURNING keeps no order; ids are time-ordered, so this sends in the order fanned out.
+    claimed.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(claimed)
+}
+
+/// How a claimed delivery ended; only its lease holder may record it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Settled<'a> {
+    Sent {
+        channel_id: &'a str,
+        message_id: &'a str,
+        at: Timestamp,
+    },
+    Retry {
+        not_before: Timestamp,
+        error: &'a str,
+    },
+    Failed {
+        error: &'a str,
+    },
+    Skipped {
+        reason: &'a str,
+    },
+}
+
+/// Records the outcome; false when the lease was lost to another worker meanwhile.
+pub async fn settle<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    id: &str,
+    owner: &str,
+    outcome: Settled<'_>,
+) -> sqlx::Result<bool> {
+    let (status, not_before, error, channel, message, sent_at) = match outcome {
+        Settled::Sent {
+            channel_id,
+            message_id,
+            at,
+        } => (
+            "sent",
+            None,
+            None,
+            Some(channel_id),
+            Some(message_id),
+            Some(at.0),
+        ),
+        Settled::Retry { not_before, error } => {
+            ("pending", Some(not_before.0), Some(error), None, None, None)
+        }
+        Settled::Failed { error } => ("failed", None, Some(error), None, None, None),
+        Settled::Skipped { reason } => ("skipped", None, Some(reason), None, None, None),
+    };
+    let done = sqlx::query(
+        "UPDATE deliveries SET status = $1, not_before = COALESCE($2, not_before), last_error = $3,
+                channel_id = $4, message_id = $5, sent_at = $6, lease_owner = NULL, lease_until = NULL
+         WHERE id = $7 AND lease_owner = $8",
+    )
+    .bind(status)
+    .bind(not_before)
+    .bind(error)
+    .bind(channel)
+    .bind(message)
+    .bind(sent_at)
+    .bind(id)
+    .bind(owner)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A delivery that went wrong for good, for coordinators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub recipient: String,
+    pub due_at: Timestamp,
+    pub error: String,
+}
+
+/// Failed deliveries of a kind of job for one target (an intake's check-ins), newest first.
+pub async fn failures<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    job_kind: &str,
+    target: &str,
+) -> sqlx::Result<Vec<Failure>> {
+    let rows = sqlx::query(
+        "SELECT d.recipient, j.due_at, d.last_error FROM deliveries d JOIN jobs j ON j.id = d.job_id
+         WHERE j.kind = $1 AND j.target = $2 AND d.status = 'failed' ORDER BY j.due_at DESC, d.recipient",
+    )
+    .bind(job_kind)
+    .bind(target)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let error: Option<String> = row.try_get(2)?;
+            Ok(Failure {
+                recipient: row.try_get(0)?,
+                due_at: Timestamp(row.try_get(1)?),
+                error: error.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Counts by status, for tests, the benchmark and `/metrics`.
+pub async fn count_by_status<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    status: &str,
+) -> sqlx::Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) FROM deliveries WHERE status = $1")
+        .bind(status)
+        .fetch_one(db)
+        .await?;
+    row.try_get(0)
+}
+
+/// Where each check-in prompt for a pair went, newest first: (due instant, channel, message).
+pub async fn prompts_for<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    pair_id: &str,
+) -> sqlx::Result<Vec<(Timestamp, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT j.due_at, d.channel_id, d.message_id FROM deliveries d JOIN jobs j ON j.id = d.job_id
+         WHERE j.kind = 'checkin' AND d.recipient = $1 AND d.status = 'sent' ORDER BY j.due_at DESC",
+    )
+    .bind(pair_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let channel: Option<String> = row.try_get(1)?;
+            let message: Option<String> = row.try_get(2)?;
+            Ok((
+                Timestamp(row.try_get(0)?),
+                channel.unwrap_or_default(),
+                message.unwrap_or_default(),
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,155 @@
+//! The `jobs` table: one row per thing to send at one instant, unique by key.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crate::domain::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// A month's check-in prompt to every pair of an intake (target: intake id).
+    Checkin,
+    /// A pair asked for help: tell the coordinators (target: "PAIR_ID|MONTH").
+    HelpAlert,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Checkin => "checkin",
+            JobKind::HelpAlert => "help_alert",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [JobKind::Checkin, JobKind::HelpAlert]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Pending,
+    Fanned,
+    Missed,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Fanned => "fanned",
+            JobStatus::Missed => "missed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: String,
+    pub key: String,
+    pub kind: JobKind,
+    pub target: String,
+    pub schedule_id: Option<String>,
+    pub due_at: Timestamp,
+    pub created_at: Timestamp,
+}
+
+const COLUMNS: &str = "id, key, kind, target, schedule_id, due_at, created_at";
+
+fn from_row(row: &AnyRow) -> sqlx::Result<Job> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        key: row.try_get("key")?,
+        kind: JobKind::parse(&kind)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown job kind {kind}").into()))?,
+        target: row.try_get("target")?,
+        schedule_id: row.try_get("schedule_id")?,
+        due_at: Timestamp(row.try_get("due_at")?),
+        created_at: Timestamp(row.try_get("created_at")?),
+    })
+}
+
+/// Stores the job unless one with its key exists; true when this call made it.
+pub async fn insert_if_new<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    job: &Job,
+    status: JobStatus,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO jobs (id, key, kind, target, schedule_id, due_at, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(&job.id)
+    .bind(&job.key)
+    .bind(job.kind.as_str())
+    .bind(&job.target)
+    .bind(&job.schedule_id)
+    .bind(job.due_at.0)
+    .bind(status.as_str())
+    .bind(job.created_at.0)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Jobs due by `now` whose recipients are not listed yet.
+pub async fn pending<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    now: Timestamp,
+) -> sqlx::Result<Vec<Job>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at, id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now.0)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub async fn find<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    id: &str,
+) -> sqlx::Result<Option<Job>> {
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .map(|r| from_row(&r))
+        .transpose()
+}
+
+pub async fn set_status<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    id: &str,
+    status: JobStatus,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE jobs SET status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// How many of a target's jobs were recorded as missed (too late after downtime).
+pub async fn missed_count<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    kind: JobKind,
+    target: &str,
+) -> sqlx::Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND target = $2 AND status = 'missed'",
+    )
+    .bind(kind.as_str())
+    .bind(target)
+    .fetch_one(db)
+    .await?;
+    row.try_get(0)
+}

@@ -1,0 +1,419 @@
+//! The scheduler and the monthly check-in, with the injected clock, on both backends.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::Row;
+use tandem::app::scheduler::LEASE;
+use tandem::app::{App, Caller, Input, Invocation, Outcome, Settings};
+use tandem::chat::{Chat, ChatError, Chats};
+use tandem::commands::Root;
+use tandem::domain::{Identity, Platform, Timestamp};
+use tandem::store;
+
+use crate::on_both_backends;
+use crate::support::{FlakyChat, TestApp, TestDb, utc};
+
+on_both_backends!(
+    schedules_are_set_shown_and_switched_off,
+    each_pair_gets_one_prompt_on_time,
+    paused_and_ended_pairs_get_nothing,
+    transient_failures_wait_and_permanent_ones_are_reported,
+    downtime_sends_late_within_grace_and_records_older_as_missed,
+    a_skipped_local_time_still_gets_its_check_in,
+    answers_by_button_and_by_keyboard,
+    quiet_pairs_come_first_in_status,
+    racing_workers_never_send_twice,
+    a_second_instance_finishes_what_a_stopped_one_started,
+);
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// An intake in Sydney with `pairs` pairs (`m0`→`e0`, …) on the test's console.
+async fn program(t: &TestApp, pairs: usize) {
+    t.coordinator("intake create Y1 tz:Australia/Sydney").await;
+    for i in 0..pairs {
+        let reply = t.mentoring("gina", &format!("pair @m{i} @e{i}")).await;
+        assert_eq!(
+            reply.outcome,
+            Outcome::Done,
+            "{}",
+            reply.message.plain_text()
+        );
+    }
+}
+
+/// Prompts that landed in a pair's channel (the welcome is not one).
+fn prompts(t: &TestApp, i: usize) -> usize {
+    t.console
+        .history(&format!("#mentoring-m{i}-e{i}"))
+        .iter()
+        .filter(|(_, m)| !m.buttons.is_empty())
+        .count()
+}
+
+async fn schedules_are_set_shown_and_switched_off(db: TestDb) {
+    let t = TestApp::new(db).await;
+    t.coordinator("intake create Y1 tz:Australia/Sydney").await;
+    let said = t.coordinator("schedules").await;
+    assert!(said.contains("checkin for *Y1*: `0 10 1-7 * MON` in Australia/Sydney, next Mon 7 Dec 2026, 10:00 AEDT"), "{said}");
+    // Crontab numbers: 1 is Monday, 0 and 7 are Sunday. No quotes needed.
+    let said = t.coordinator("checkins 0 9 * * 1 intake:Y1").await;
+    assert!(
+        said.contains("now follow `0 9 * * 1` in Australia/Sydney"),
+        "{said}"
+    );
+    assert!(said.contains("Mon 30 Nov 2026, 09:00 AEDT\n• Mon 7 Dec 2026, 09:00 AEDT\n• Mon 14 Dec 2026, 09:00 AEDT"), "{said}");
+    let said = t.coordinator("checkins 0 18 * * 7 tz:Asia/Hong_Kong").await;
+    assert!(said.contains("Sun 29 Nov 2026, 18:00 HKT"), "{said}");
+    let bad = t.mentoring("gina", "checkins 0 25 * * *").await;
+    assert_eq!(bad.outcome, Outcome::Refused);
+    assert!(
+        bad.message
+            .plain_text()
+            .contains("isn't a schedule I can use"),
+        "{}",
+        bad.message.plain_text()
+    );
+    assert!(
+        t.coordinator("schedules")
+            .await
+            .contains("`0 18 * * 7` in Asia/Hong_Kong"),
+        "a refused change keeps the old"
+    );
+    assert!(t.coordinator("checkins off").await.contains("are off"));
+    assert!(t.coordinator("schedules").await.contains(", off"));
+}
+
+async fn each_pair_gets_one_prompt_on_time(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 3).await;
+    // First Monday of December, 10:00 in Sydney, is 6 Dec 23:00 UTC.
+    t.clock.set(utc(2026, 12, 6, 22, 59));
+    assert_eq!(t.app.run_due().await.unwrap().sent, 0);
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!((report.jobs, report.sent), (1, 3));
+    t.clock.advance(Duration::from_secs(3600));
+    assert_eq!(
+        t.app.run_due().await.unwrap(),
+        Default::default(),
+        "nothing twice"
+    );
+    for i in 0..3 {
+        assert_eq!(prompts(&t, i), 1);
+    }
+    let prompt = t
+        .console
+        .history("#mentoring-m0-e0")
+        .last()
+        .unwrap()
+        .1
+        .clone();
+    assert!(
+        prompt
+            .plain_text()
+            .starts_with("*December 2026 check-in*: hi @m0 and @e0!"),
+        "{}",
+        prompt.plain_text()
+    );
+    let labels: Vec<_> = prompt.buttons.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["We met", "Not yet", "We'd like help"]);
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM deliveries WHERE status = 'sent' AND message_id IS NOT NULL",
+    )
+    .fetch_one(t.db.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        row.get::<i64, _>(0),
+        3,
+        "the platform's message ids are recorded"
+    );
+}
+
+async fn paused_and_ended_pairs_get_nothing(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 4).await;
+    t.mentoring("m0", "pause").await;
+    t.mentoring("e0", "pause").await; // pair 0: both paused
+    t.mentoring("m1", "pause").await; // pair 1: one paused, still prompted
+    t.coordinator("unpair @m2").await; // pair 2: ended
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!((report.sent, report.skipped), (2, 1));
+    assert_eq!(
+        [
+            prompts(&t, 0),
+            prompts(&t, 1),
+            prompts(&t, 2),
+            prompts(&t, 3)
+        ],
+        [0, 1, 0, 1]
+    );
+}
+
+async fn transient_failures_wait_and_permanent_ones_are_reported(db: TestDb) {
+    let chat = FlakyChat::new();
+    let t = TestApp::with_chat(db, Some(chat.clone())).await;
+    program(&t, 2).await;
+    chat.fail_next(ChatError::transient(
+        "rate limited",
+        Some(Duration::from_secs(120)),
+    ));
+    chat.fail_next(ChatError::permanent("is_archived"));
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!((report.sent, report.retried, report.failed), (0, 1, 1));
+    // Our own backoff is 30 s, but the platform asked for 120 s.
+    t.clock.advance(Duration::from_secs(60));
+    assert_eq!(t.app.run_due().await.unwrap().sent, 0);
+    t.clock.advance(Duration::from_secs(61));
+    assert_eq!(t.app.run_due().await.unwrap().sent, 1);
+    t.clock.advance(DAY);
+    assert_eq!(
+        t.app.run_due().await.unwrap(),
+        Default::default(),
+        "a permanent failure is not retried"
+    );
+    let said = t.coordinator("status").await;
+    assert!(
+        said.contains("Prompts that could not be delivered:"),
+        "{said}"
+    );
+    assert!(said.contains(" & e"), "{said}");
+    assert!(
+        said.contains(" (Mon 7 Dec 2026, 10:00 AEDT): platform refused: is_archived"),
+        "{said}"
+    );
+}
+
+async fn downtime_sends_late_within_grace_and_records_older_as_missed(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 2).await;
+    // Down over the December check-in, back two days later: sent once, late.
+    t.clock.set(utc(2026, 12, 8, 23, 0));
+    assert_eq!(t.app.run_due().await.unwrap().sent, 2);
+    // Down over January's (Mon 4 Jan, 10:00 AEDT) for five days: recorded as missed.
+    t.clock.set(utc(2027, 1, 8, 23, 0));
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!((report.missed, report.sent), (1, 0));
+    assert_eq!(prompts(&t, 0), 1);
+    let said = t.coordinator("status").await;
+    assert!(said.contains("1 scheduled check-ins were missed"), "{said}");
+}
+
+async fn a_skipped_local_time_still_gets_its_check_in(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 1).await;
+    // 02:30 on Sunday 3 October 2027 does not exist in Sydney (02:00 → 03:00).
+    let said = t.coordinator("checkins 30 2 1-7 10 SUN").await;
+    assert!(said.contains("Sun 3 Oct 2027, 03:00 AEDT"), "{said}");
+    t.clock.set(utc(2027, 10, 2, 12, 0));
+    assert_eq!(t.app.run_due().await.unwrap().sent, 0);
+    t.clock.set(utc(2027, 10, 2, 16, 0)); // 03:00 AEDT
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    // 02:30 on Sunday 2 April 2028 happens twice in Sydney: one prompt.
+    t.coordinator("checkins 30 2 1-7 4 SUN").await;
+    t.clock.set(utc(2028, 4, 1, 15, 0));
+    assert_eq!(t.app.run_due().await.unwrap().sent, 0);
+    t.clock.set(utc(2028, 4, 1, 15, 45)); // the first 02:30 (AEDT)
+    assert_eq!(t.app.run_due().await.unwrap().sent, 1);
+    t.clock.set(utc(2028, 4, 1, 17, 0)); // past the second 02:30 (AEST)
+    assert_eq!(t.app.run_due().await.unwrap().sent, 0);
+    assert_eq!(prompts(&t, 0), 2);
+}
+
+async fn answers_by_button_and_by_keyboard(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 2).await;
+    t.coordinator("coordinator add @mere").await;
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    t.app.run_due().await.unwrap();
+    let (number, prompt) = t
+        .console
+        .history("#mentoring-m0-e0")
+        .last()
+        .unwrap()
+        .clone();
+    let met = prompt.buttons[0].clone();
+    let press = |who: &str, button: &tandem::chat::Button| Invocation {
+        caller: Caller::person(Identity::new(Platform::Console, who), who),
+        channel: None,
+        input: Input::Action {
+            action: button.action.clone(),
+            value: button.value.clone(),
+            message: None,
+        },
+    };
+    let stranger = t.app.handle(press("e1", &met)).await;
+    assert!(
+        stranger
+            .message
+            .plain_text()
+            .starts_with("That button belongs to someone else")
+    );
+    let reply = t.app.handle(press("e0", &met)).await;
+    assert_eq!(reply.outcome, Outcome::Done);
+    assert!(
+        reply
+            .message
+            .plain_text()
+            .starts_with("Thanks! Recorded that you met in December 2026")
+    );
+    let updated = reply.replaces.expect("the prompt is updated").plain_text();
+    assert!(updated.contains("Answered by e0: *We met*"), "{updated}");
+    let row = store::checkins::find(
+        t.db.store.pool(),
+        prompt.buttons[0].value.split(':').next().unwrap(),
+        "2026-12",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(row.answer, tandem::domain::checkin::Answer::Met);
+    // From the keyboard, with a note: the posted prompt is updated and coordinators alerted.
+    let typed = t
+        .type_as(
+            "m1",
+            Root::Checkin,
+            "help note:\"<!channel> we can't find a time\"",
+        )
+        .await;
+    assert_eq!(
+        typed.outcome,
+        Outcome::Done,
+        "{}",
+        typed.message.plain_text()
+    );
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!(report.sent, 2, "one alert per coordinator");
+    let alert = t
+        .console
+        .take_landed()
+        .into_iter()
+        .rfind(|l| l.place == "DM to mere")
+        .unwrap();
+    assert!(
+        alert
+            .message
+            .plain_text()
+            .contains("m1 & e1 in *Y1* answered the December 2026 check-in")
+    );
+    assert!(
+        alert
+            .message
+            .plain_text()
+            .contains("Their note: <!channel> we can't find a time")
+    );
+    let last = t
+        .console
+        .history("#mentoring-m1-e1")
+        .last()
+        .unwrap()
+        .1
+        .plain_text();
+    assert!(last.contains("Answered by m1: *We'd like help*"), "{last}");
+    // Asking again the same month alerts nobody twice.
+    t.type_as("m1", Root::Checkin, "help").await;
+    assert_eq!(t.app.run_due().await.unwrap().sent, 0);
+    assert_eq!(
+        t.type_as("stranger", Root::Checkin, "met").await.outcome,
+        Outcome::Refused
+    );
+    assert_eq!(
+        t.type_as("m1", Root::Checkin, "maybe").await.outcome,
+        Outcome::Refused
+    );
+    let _ = number;
+}
+
+async fn quiet_pairs_come_first_in_status(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 2).await;
+    for month in [(2026, 12, 6), (2027, 1, 3), (2027, 1, 31)] {
+        t.clock.set(utc(month.0, month.1, month.2, 23, 30));
+        t.app.run_due().await.unwrap();
+        t.type_as("m1", Root::Checkin, "met").await;
+    }
+    let said = t.coordinator("status").await;
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(
+        lines[1], "1 pair has been quiet for two months or more:",
+        "{said}"
+    );
+    assert!(
+        lines[2].starts_with("• m0 & e0: no answer yet (quiet 3 months)"),
+        "{said}"
+    );
+    assert!(
+        lines[3].starts_with("• m1 & e1: We met in February 2027"),
+        "{said}"
+    );
+}
+
+/// A second app on the same database: another `tandem run` process.
+fn instance(t: &TestApp, chat: Arc<dyn Chat>) -> App {
+    App::new(
+        t.db.store.clone(),
+        t.clock.clone(),
+        Chats::new().with(chat),
+        Settings::default(),
+    )
+}
+
+async fn racing_workers_never_send_twice(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 30).await;
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let (a, b) = (FlakyChat::new(), FlakyChat::new());
+    let (one, two) = (instance(&t, a.clone()), instance(&t, b.clone()));
+    let (ra, rb) = tokio::join!(one.run_due_with(3), two.run_due_with(3));
+    let sent = ra.unwrap().sent + rb.unwrap().sent;
+    assert_eq!(sent, 30);
+    let posted = a.posted.load(std::sync::atomic::Ordering::SeqCst)
+        + b.posted.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(posted, 30, "every pair once, across both instances");
+}
+
+async fn a_second_instance_finishes_what_a_stopped_one_started(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 12).await;
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let stopping = FlakyChat::new();
+    *stopping.hang_after.lock().unwrap() = Some(5);
+    let first = instance(&t, stopping.clone());
+    let running = tokio::spawn(async move { first.run_due().await });
+    // Stop it between two deliveries: five sent and recorded, the sixth under way.
+    while !stopping.hanging.load(std::sync::atomic::Ordering::SeqCst) {
+        tokio::task::yield_now().await;
+    }
+    running.abort(); // the process stops mid-fan-out, holding leases
+    let _ = running.await;
+    let second_chat = FlakyChat::new();
+    let second = instance(&t, second_chat.clone());
+    assert_eq!(
+        second.run_due().await.unwrap().sent,
+        0,
+        "leases are respected while they last"
+    );
+    t.clock
+        .set(Timestamp(t.clock_now().0 + LEASE.as_millis() as i64));
+    assert_eq!(
+        second.run_due().await.unwrap().sent,
+        7,
+        "the rest, once the leases run out"
+    );
+    assert_eq!(second.run_due().await.unwrap(), Default::default());
+    let total = stopping.posted.load(std::sync::atomic::Ordering::SeqCst)
+        + second_chat.posted.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(total, 12, "nothing lost, nothing repeated");
+}
+
+impl TestApp {
+    fn clock_now(&self) -> Timestamp {
+        use tandem::clock::Clock;
+        self.clock.now()
+    }
+}
