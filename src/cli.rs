@@ -42,6 +42,20 @@ pub enum CliCommand {
     Admin(AdminArgs),
     /// Apply the database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Discord helpers.
+    #[command(subcommand)]
+    Discord(DiscordCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiscordCommand {
+    /// Print the OAuth2 URL that adds the bot to a server, with exactly the scopes and
+    /// permissions Tandem uses.
+    InviteUrl {
+        /// The application id (Developer Portal, General Information).
+        #[arg(long, env = "DISCORD_APPLICATION_ID")]
+        application_id: u64,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,6 +85,13 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
         CliCommand::Run(config) => crate::run::run(config).await,
         CliCommand::Demo(args) => demo(args).await,
         CliCommand::Admin(args) => admin(args).await,
+        CliCommand::Discord(DiscordCommand::InviteUrl { application_id }) => {
+            println!(
+                "{}",
+                crate::adapters::discord::invite::invite_url(application_id)
+            );
+            Ok(())
+        }
         CliCommand::Migrate(db) => {
             Store::open(&db.database_url).await?;
             println!("The database is up to date.");

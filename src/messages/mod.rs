@@ -3,6 +3,7 @@
 //! go in as user text, so adapters escape them.
 
 mod demo;
+pub mod discord;
 mod errors;
 mod program;
 
