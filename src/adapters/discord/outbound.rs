@@ -119,6 +119,13 @@ struct Bucket {
     reset_at: Option<Instant>,
 }
 
+enum Turn {
+    /// The route's bucket is spent until then.
+    Bucket(Duration),
+    /// Go after this pacer delay.
+    Go(Duration),
+}
+
 #[derive(Debug)]
 struct Limits {
     /// When the next request may leave (global pacing, pushed back by a global 429).
@@ -127,6 +134,35 @@ struct Limits {
     bucket_of: HashMap<String, String>,
     buckets: HashMap<String, Bucket>,
     invalid: VecDeque<Instant>,
+    /// When the paced requests of the last second left.
+    sent: VecDeque<Instant>,
+}
+
+impl Limits {
+    /// A bucket is Discord's hash plus the route's major parameter; until Discord names the hash,
+    /// the route itself.
+    fn key(&self, route: &str) -> String {
+        match self.bucket_of.get(route) {
+            Some(hash) => format!("{hash} {}", major_of(route)),
+            None => route.to_string(),
+        }
+    }
+}
+
+/// `/channels/123` of `POST /channels/123/messages`: the part of a route that splits buckets.
+fn major_of(route: &str) -> &str {
+    let path = route.split_once(' ').map_or(route, |(_, p)| p);
+    let mut slashes = path.match_indices('/').map(|(i, _)| i);
+    match (
+        slashes.nth(2),
+        path.starts_with("/channels/")
+            || path.starts_with("/guilds/")
+            || path.starts_with("/webhooks/"),
+    ) {
+        (Some(end), true) => &path[..end],
+        (None, true) => path,
+        _ => "",
+    }
 }
 
 /// The REST client with its pacing state. Share one per process.
@@ -135,6 +171,8 @@ pub struct Rest {
     base: String,
     token: SecretString,
     interval: Duration,
+    /// At most this many paced requests leave in any one second, however late timers fire.
+    window_max: usize,
     limits: Mutex<Limits>,
 }
 
@@ -165,11 +203,13 @@ impl Rest {
                 .to_string(),
             token,
             interval: Duration::from_secs_f64(1.0 / per_second),
+            window_max: (per_second.floor() as usize).saturating_sub(2).max(1),
             limits: Mutex::new(Limits {
                 next_slot: Instant::now(),
                 bucket_of: HashMap::new(),
                 buckets: HashMap::new(),
                 invalid: VecDeque::new(),
+                sent: VecDeque::new(),
             }),
         })
     }
@@ -268,7 +308,7 @@ impl Rest {
     /// route's bucket.
     async fn wait_turn(&self, route: &str) -> Result<(), RestError> {
         loop {
-            let wait = {
+            let turn = {
                 let mut limits = self.limits.lock().expect("rest limits poisoned");
                 let now = Instant::now();
                 while limits
@@ -281,14 +321,10 @@ impl Rest {
                 if limits.invalid.len() >= INVALID_BUDGET {
                     return Err(RestError::HoldingBack);
                 }
-                let key = limits
-                    .bucket_of
-                    .get(route)
-                    .cloned()
-                    .unwrap_or_else(|| route.to_string());
+                let key = limits.key(route);
                 let bucket = limits.buckets.entry(key).or_default();
                 match (bucket.remaining, bucket.reset_at) {
-                    (Some(0), Some(reset)) if reset > now => Some(reset - now),
+                    (Some(0), Some(reset)) if reset > now => Turn::Bucket(reset - now),
                     (remaining, reset) => {
                         if reset.is_some_and(|r| r <= now) {
                             bucket.remaining = None;
@@ -298,34 +334,53 @@ impl Rest {
                             bucket.remaining = Some(n.saturating_sub(1));
                         }
                         if route.contains("/interactions/") {
-                            None
+                            Turn::Go(Duration::ZERO)
                         } else {
                             let slot = limits.next_slot.max(now);
                             limits.next_slot = slot + self.interval;
-                            Some(slot - now).filter(|d| !d.is_zero())
+                            Turn::Go(slot - now)
                         }
                     }
                 }
             };
-            match wait {
-                None => return Ok(()),
-                Some(d) => {
-                    tokio::time::sleep(d).await;
-                    // A bucket wait must look again; a pacer slot is already ours.
-                    let limits = self.limits.lock().expect("rest limits poisoned");
-                    let key = limits
-                        .bucket_of
-                        .get(route)
-                        .cloned()
-                        .unwrap_or_else(|| route.to_string());
-                    let exhausted = limits.buckets.get(&key).is_some_and(|b| {
-                        b.remaining == Some(0) && b.reset_at.is_some_and(|r| r > Instant::now())
-                    });
-                    if !exhausted {
-                        return Ok(());
+            match turn {
+                // The bucket is spent: wait for its reset, then queue for the pacer again.
+                Turn::Bucket(wait) => tokio::time::sleep(wait).await,
+                Turn::Go(wait) if route.contains("/interactions/") && wait.is_zero() => {
+                    return Ok(());
+                }
+                Turn::Go(wait) => {
+                    if !wait.is_zero() {
+                        tokio::time::sleep(wait).await;
                     }
+                    self.take_window().await;
+                    return Ok(());
                 }
             }
+        }
+    }
+
+    /// A late wake-up (a busy machine) can bunch paced requests together, so the requests that
+    /// actually left in the last second are counted too.
+    async fn take_window(&self) {
+        loop {
+            let wait = {
+                let mut limits = self.limits.lock().expect("rest limits poisoned");
+                let now = Instant::now();
+                while limits
+                    .sent
+                    .front()
+                    .is_some_and(|t| now - *t >= Duration::from_secs(1))
+                {
+                    limits.sent.pop_front();
+                }
+                if limits.sent.len() < self.window_max {
+                    limits.sent.push_back(now);
+                    return;
+                }
+                limits.sent[0] + Duration::from_secs(1) - now
+            };
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -343,11 +398,7 @@ impl Rest {
         if let Some(hash) = header("x-ratelimit-bucket") {
             limits.bucket_of.insert(route.to_string(), hash);
         }
-        let key = limits
-            .bucket_of
-            .get(route)
-            .cloned()
-            .unwrap_or_else(|| route.to_string());
+        let key = limits.key(route);
         let bucket = limits.buckets.entry(key).or_default();
         if let Some(n) = remaining {
             bucket.remaining = Some(n);
@@ -370,11 +421,7 @@ impl Rest {
             limits.next_slot = limits.next_slot.max(Instant::now() + wait);
             tracing::warn!(wait = ?wait, "Discord global rate limit hit");
         } else {
-            let key = limits
-                .bucket_of
-                .get(route)
-                .cloned()
-                .unwrap_or_else(|| route.to_string());
+            let key = limits.key(route);
             let bucket = limits.buckets.entry(key).or_default();
             bucket.remaining = Some(0);
             bucket.reset_at = Some(Instant::now() + wait);
@@ -457,6 +504,11 @@ mod tests {
             route_key(&Method::PATCH, "/channels/123/messages/456"),
             "PATCH /channels/123/messages/:id"
         );
+        assert_eq!(
+            major_of("PATCH /channels/123/messages/:id"),
+            "/channels/123"
+        );
+        assert_eq!(major_of("GET /users/@me"), "");
         let token = "a".repeat(70);
         let key = route_key(&Method::POST, &format!("/interactions/99/{token}/callback"));
         assert!(
