@@ -44,6 +44,9 @@ pub enum CliCommand {
     Migrate(DatabaseArgs),
     /// Look at the schedules: `tandem schedule list`, `tandem schedule next --count 10`.
     Schedule(ScheduleArgs),
+    /// Discord helpers.
+    #[command(subcommand)]
+    Discord(DiscordCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,6 +66,17 @@ pub enum ScheduleCommand {
         /// How many to show.
         #[arg(long, default_value_t = 10)]
         count: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiscordCommand {
+    /// Print the OAuth2 URL that adds the bot to a server, with exactly the scopes and
+    /// permissions Tandem uses.
+    InviteUrl {
+        /// The application id (Developer Portal, General Information).
+        #[arg(long, env = "DISCORD_APPLICATION_ID")]
+        application_id: u64,
     },
 }
 
@@ -93,6 +107,13 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
         CliCommand::Run(config) => crate::run::run(config).await,
         CliCommand::Demo(args) => demo(args).await,
         CliCommand::Admin(args) => admin(args).await,
+        CliCommand::Discord(DiscordCommand::InviteUrl { application_id }) => {
+            println!(
+                "{}",
+                crate::adapters::discord::invite::invite_url(application_id)
+            );
+            Ok(())
+        }
         CliCommand::Migrate(db) => {
             Store::open(&db.database_url).await?;
             println!("The database is up to date.");

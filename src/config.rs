@@ -41,6 +41,60 @@ pub struct RunConfig {
     /// A check-in missed during downtime is still sent when at most this many hours late.
     #[arg(long, env = "TANDEM_CHECKIN_GRACE_HOURS", default_value_t = 72)]
     pub checkin_grace_hours: u64,
+    #[command(flatten)]
+    pub discord: DiscordArgs,
+}
+
+/// Discord settings (docs/discord.md). The bot token is a secret: read from the environment only.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiscordArgs {
+    /// DISCORD_BOT_TOKEN (environment only) enables Discord.
+    #[arg(skip = secret_from_env("DISCORD_BOT_TOKEN"))]
+    pub discord_bot_token: Option<secrecy::SecretString>,
+
+    /// The server where commands are registered and pair spaces made.
+    #[arg(long, env = "DISCORD_GUILD_ID")]
+    pub discord_guild_id: Option<u64>,
+
+    /// Enables POST /discord/interactions (HTTP interactions), verified with this key.
+    #[arg(long, env = "DISCORD_PUBLIC_KEY")]
+    pub discord_public_key: Option<String>,
+
+    /// The application id; read from Discord at start when unset.
+    #[arg(long, env = "DISCORD_APPLICATION_ID")]
+    pub discord_application_id: Option<u64>,
+
+    /// `on` or `off`: hold a gateway connection.
+    #[arg(long, env = "DISCORD_GATEWAY", value_parser = parse_on_off, default_value = "on")]
+    pub discord_gateway: bool,
+
+    /// Members with this role are coordinators and see every pair channel.
+    #[arg(long, env = "DISCORD_COORDINATOR_ROLE_ID")]
+    pub discord_coordinator_role_id: Option<u64>,
+
+    /// REST base (a fake, or a shared rate-limit proxy); Tandem then paces requests itself.
+    #[arg(long, env = "DISCORD_API_URL")]
+    pub discord_api_url: Option<String>,
+
+    /// Server channel count from which pair spaces become private threads (Discord allows 500).
+    #[arg(long, env = "DISCORD_THREADS_AFTER", default_value_t = 450)]
+    pub discord_threads_after: usize,
+}
+
+/// A secret from the environment, never from a flag (flags show up in process lists).
+pub fn secret_from_env(name: &str) -> Option<secrecy::SecretString> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| secrecy::SecretString::from(v.trim().to_string()))
+}
+
+pub fn parse_on_off(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("\"{text}\" should be on or off")),
+    }
 }
 
 /// The bootstrap coordinators' accounts.

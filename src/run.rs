@@ -8,6 +8,7 @@ use anyhow::Context;
 use metrics_exporter_prometheus::PrometheusBuilder;
 use tokio::net::TcpListener;
 
+use crate::adapters::discord::{self, Discord, DiscordSettings};
 use crate::adapters::http;
 use crate::app::{App, Settings};
 use crate::chat::Chats;
@@ -28,7 +29,14 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
     let metrics = PrometheusBuilder::new()
         .install_recorder()
         .context("could not start the metrics recorder")?;
-    let chats = Chats::new();
+    let discord = match DiscordSettings::from_args(&config.discord)? {
+        Some(settings) => Some(Discord::connect(settings).await?),
+        None => None,
+    };
+    let mut chats = Chats::new();
+    if let Some(d) = &discord {
+        chats = chats.with(Arc::new(d.clone()));
+    }
     let app = App::new(
         store,
         Arc::new(SystemClock),
@@ -50,9 +58,15 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {} (TANDEM_LISTEN)", config.listen))?;
     tracing::info!(listen = %config.listen, "serving /healthz and /metrics");
+    let mut router = http::router(app.clone(), metrics);
+    if let Some(d) = &discord
+        && let Some(routes) = discord::serve(d, &app).await?
+    {
+        router = router.merge(routes);
+    }
     let sweeper = tokio::spawn(sweep_spaces(app.clone()));
     let scheduler = tokio::spawn(run_scheduler(app.clone()));
-    axum::serve(listener, http::router(app.clone(), metrics))
+    axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the HTTP server stopped")?;

@@ -2,4 +2,5 @@
 //! they hold no business rules.
 
 pub mod console;
+pub mod discord;
 pub mod http;

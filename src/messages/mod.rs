@@ -4,6 +4,7 @@
 
 mod checkin;
 mod demo;
+pub mod discord;
 mod errors;
 mod program;
 

@@ -5,6 +5,7 @@ mod support;
 
 mod commands;
 mod demo;
+mod discord;
 mod docs;
 mod migrations;
 mod pairing;

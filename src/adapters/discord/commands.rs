@@ -1,0 +1,199 @@
+//! Application commands built from the one command table (ARCHITECTURE decision 1): two words are
+//! a subcommand group and subcommand, one word a subcommand, no words options on the root itself.
+//! Registered in the guild only when what Discord has differs, so a restart costs one GET.
+
+use serde_json::{Value, json};
+
+use super::outbound::{Call, Rest, RestError};
+use crate::commands::{Access, ArgKind, CommandSpec, Root, TABLE};
+use crate::messages::discord as words;
+
+/// Option types (Discord's numbering).
+const SUB_COMMAND: u64 = 1;
+const SUB_COMMAND_GROUP: u64 = 2;
+const STRING: u64 = 3;
+const USER: u64 = 6;
+const CHAT_INPUT: u64 = 1;
+/// Who sees a coordinator-only command in the picker: Manage Server. The app checks again.
+pub const COORDINATOR_PERMISSIONS: &str = "32";
+
+/// The commands as Discord should have them, one per root that has any.
+pub fn desired() -> Vec<Value> {
+    Root::ALL
+        .into_iter()
+        .filter_map(|root| {
+            let specs: Vec<&CommandSpec> = TABLE.iter().filter(|s| s.root == root).collect();
+            (!specs.is_empty()).then(|| root_command(root, &specs))
+        })
+        .collect()
+}
+
+fn root_command(root: Root, specs: &[&CommandSpec]) -> Value {
+    let mut command = json!({
+        "name": root.name(),
+        "type": CHAT_INPUT,
+        "description": words::root_description(root),
+        "contexts": [0],
+    });
+    // Discord sets permissions per top-level command only: a root gets them when every command
+    // under it is for coordinators.
+    if specs.iter().all(|s| s.access == Access::Coordinator) {
+        command["default_member_permissions"] = json!(COORDINATOR_PERMISSIONS);
+    }
+    let options: Vec<Value> = if let [spec] = specs
+        && spec.words.is_empty()
+    {
+        arguments(spec)
+    } else {
+        let mut options: Vec<Value> = Vec::new();
+        for spec in specs {
+            match spec.words {
+                [word] => options.push(subcommand(word, spec)),
+                [group, word] => {
+                    let existing = options.iter_mut().find(|o| o["name"] == *group);
+                    match existing {
+                        Some(g) => g["options"]
+                            .as_array_mut()
+                            .expect("group options")
+                            .push(subcommand(word, spec)),
+                        None => options.push(json!({
+                            "type": SUB_COMMAND_GROUP,
+                            "name": group,
+                            "description": "",
+                            "options": [subcommand(word, spec)],
+                        })),
+                    }
+                }
+                _ => {}
+            }
+        }
+        for option in options
+            .iter_mut()
+            .filter(|o| o["type"] == SUB_COMMAND_GROUP)
+        {
+            let names: Vec<&str> = option["options"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|s| s["name"].as_str()).collect())
+                .unwrap_or_default();
+            let group = option["name"].as_str().unwrap_or_default().to_string();
+            option["description"] = json!(words::group_description(&group, &names));
+        }
+        options
+    };
+    command["options"] = json!(options);
+    command
+}
+
+fn subcommand(word: &str, spec: &CommandSpec) -> Value {
+    json!({
+        "type": SUB_COMMAND,
+        "name": word,
+        "description": spec.summary,
+        "options": arguments(spec),
+    })
+}
+
+fn arguments(spec: &CommandSpec) -> Vec<Value> {
+    spec.args
+        .iter()
+        .map(|arg| {
+            json!({
+                "type": if arg.kind == ArgKind::User { USER } else { STRING },
+                "name": arg.name,
+                "description": arg.help,
+                "required": arg.required,
+            })
+        })
+        .collect()
+}
+
+/// Only what we set, in a fixed form, so Discord's extra fields (ids, versions, defaults it fills
+/// in) don't count as a change.
+pub fn normalize(command: &Value) -> Value {
+    let options: Vec<Value> = command["options"]
+        .as_array()
+        .map(|o| o.iter().map(normalize_option).collect())
+        .unwrap_or_default();
+    json!({
+        "name": command["name"],
+        "type": command["type"].as_u64().unwrap_or(CHAT_INPUT),
+        "description": command["description"],
+        "default_member_permissions": command["default_member_permissions"],
+        "options": options,
+    })
+}
+
+fn normalize_option(option: &Value) -> Value {
+    let options: Vec<Value> = option["options"]
+        .as_array()
+        .map(|o| o.iter().map(normalize_option).collect())
+        .unwrap_or_default();
+    json!({
+        "type": option["type"],
+        "name": option["name"],
+        "description": option["description"],
+        "required": option["required"].as_bool().unwrap_or(false),
+        "options": options,
+    })
+}
+
+/// Registers the table in the guild if Discord's copy differs; true when it wrote.
+pub async fn sync(rest: &Rest, application_id: u64, guild_id: u64) -> Result<bool, RestError> {
+    let path = format!("/applications/{application_id}/guilds/{guild_id}/commands");
+    let existing: Vec<Value> = rest.call(Call::get(&path)).await?;
+    let desired = desired();
+    let mut have: Vec<Value> = existing.iter().map(normalize).collect();
+    let mut want: Vec<Value> = desired.iter().map(normalize).collect();
+    let by_name = |v: &Value| v["name"].as_str().unwrap_or_default().to_string();
+    have.sort_by_key(by_name);
+    want.sort_by_key(by_name);
+    if have == want {
+        tracing::info!(commands = want.len(), "Discord commands are up to date");
+        return Ok(false);
+    }
+    let body = Value::Array(desired);
+    let _: Value = rest
+        .call(Call::send(reqwest::Method::PUT, &path, &body).repeatable())
+        .await?;
+    tracing::info!(commands = want.len(), "registered the Discord commands");
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_becomes_groups_and_subcommands() {
+        let commands = desired();
+        let mentoring = &commands[0];
+        assert_eq!(mentoring["name"], "mentoring");
+        let options = mentoring["options"].as_array().unwrap();
+        let intake = options.iter().find(|o| o["name"] == "intake").unwrap();
+        assert_eq!(intake["type"], SUB_COMMAND_GROUP);
+        assert!(
+            intake["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["name"] == "create")
+        );
+        let pair = options.iter().find(|o| o["name"] == "pair").unwrap();
+        assert_eq!(pair["type"], SUB_COMMAND);
+        let args: Vec<(&str, u64)> = pair["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| (o["name"].as_str().unwrap(), o["type"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(
+            args,
+            vec![("mentor", USER), ("mentee", USER), ("intake", STRING)]
+        );
+        assert_eq!(normalize(mentoring), normalize(&normalize(mentoring)));
+        for option in options {
+            let d = option["description"].as_str().unwrap();
+            assert!((1..=100).contains(&d.len()), "{d}");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! `POST /discord/interactions`: Discord's HTTP interactions. Verifies the signature and the
+//! timestamp window before anything else (a failure is a 401 that changes nothing), answers
+//! PING with PONG, and hands every other interaction to the shared interaction code.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serenity::model::application::Interaction;
+
+use super::interactions::Interactions;
+use super::verify::Verifier;
+
+#[derive(Clone)]
+struct Endpoint {
+    interactions: Arc<Interactions>,
+    verifier: Arc<Verifier>,
+}
+
+/// The route, verified with `public_key` (DISCORD_PUBLIC_KEY).
+pub fn routes(interactions: Arc<Interactions>, public_key: &str) -> anyhow::Result<Router> {
+    let verifier = Arc::new(Verifier::new(public_key)?);
+    Ok(Router::new()
+        .route("/discord/interactions", post(receive))
+        .with_state(Endpoint {
+            interactions,
+            verifier,
+        }))
+}
+
+async fn receive(State(endpoint): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let now = endpoint.interactions.app.now();
+    if let Err(why) = endpoint.verifier.check(
+        header("x-signature-ed25519"),
+        header("x-signature-timestamp"),
+        &body,
+        now,
+    ) {
+        tracing::warn!(reason = %why, "refused a Discord interaction");
+        metrics::counter!("tandem_discord_rejected_total").increment(1);
+        return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
+    }
+    let interaction: Interaction = match serde_json::from_slice(&body) {
+        Ok(i) => i,
+        Err(err) => {
+            tracing::warn!(error = %err, "could not read a Discord interaction");
+            return (StatusCode::BAD_REQUEST, "unreadable interaction").into_response();
+        }
+    };
+    if matches!(interaction, Interaction::Ping(_)) {
+        return axum::Json(serde_json::json!({ "type": 1 })).into_response();
+    }
+    let ack = endpoint.interactions.respond(interaction).await;
+    let body = ack.body.clone();
+    ack.sent();
+    axum::Json(body).into_response()
+}

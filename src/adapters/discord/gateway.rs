@@ -1,0 +1,130 @@
+//! The gateway connection (serenity) with no intents: interactions arrive on every gateway
+//! connection regardless of intents, and Tandem needs nothing else. Each INTERACTION_CREATE goes
+//! through the same interaction code as HTTP, answered by a callback over our outbound layer.
+//! On PostgreSQL at most one instance holds the gateway (an advisory lock).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use reqwest::Method;
+use secrecy::ExposeSecret;
+use serde_json::Value;
+use serenity::all::{Context, EventHandler, GatewayIntents, Interaction, Ready, ResumedEvent};
+use serenity::gateway::ShardManager;
+use serenity::http::HttpBuilder;
+use serenity::model::id::ApplicationId;
+
+use super::interactions::Interactions;
+use super::outbound::Call;
+use crate::store::{Backend, Store};
+
+/// The advisory-lock key of the Discord gateway: "tandem-gw" in ASCII.
+const GATEWAY_LOCK: i64 = 0x74616e64656d6777;
+/// How often an instance without the gateway checks whether it may take it.
+const LOCK_RETRY_EVERY: Duration = Duration::from_secs(30);
+
+struct Handler {
+    interactions: Arc<Interactions>,
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        tracing::info!(bot = %ready.user.name, "Discord gateway ready");
+    }
+
+    async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
+        tracing::info!("Discord gateway resumed");
+    }
+
+    async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
+        let (id, token) = match &interaction {
+            Interaction::Command(c) => (c.id.to_string(), c.token.clone()),
+            Interaction::Component(c) => (c.id.to_string(), c.token.clone()),
+            Interaction::Modal(m) => (m.id.to_string(), m.token.clone()),
+            _ => return,
+        };
+        let ack = self.interactions.respond(interaction).await;
+        if ack.duplicate {
+            return;
+        }
+        let path = format!("/interactions/{id}/{token}/callback");
+        let rest = self.interactions.discord.rest();
+        match rest
+            .call::<Value>(Call::send(Method::POST, path, &ack.body))
+            .await
+        {
+            Ok(_) => ack.sent(),
+            Err(err) => tracing::warn!(error = %err, "could not answer a Discord interaction"),
+        }
+    }
+}
+
+/// A running gateway connection.
+pub struct Gateway {
+    shards: Arc<ShardManager>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Gateway {
+    pub async fn stop(self) {
+        self.shards.shutdown_all().await;
+        self.task.abort();
+    }
+}
+
+/// Connects to the gateway. With DISCORD_API_URL set, serenity's own calls (the gateway address)
+/// go there too, with its ratelimiter off as the proxy setting requires.
+pub async fn start(interactions: Arc<Interactions>) -> anyhow::Result<Gateway> {
+    let discord = &interactions.discord;
+    let settings = discord.settings();
+    let mut http = HttpBuilder::new(settings.token.expose_secret())
+        .application_id(ApplicationId::new(discord.application_id()));
+    if let Some(base) = &settings.api_url {
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let mut client =
+        serenity::all::ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
+            .event_handler(Handler {
+                interactions: interactions.clone(),
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("could not set up the Discord gateway: {e}"))?;
+    let shards = client.shard_manager.clone();
+    let task = tokio::spawn(async move {
+        if let Err(err) = client.start().await {
+            tracing::error!(error = %err, "the Discord gateway stopped");
+        }
+    });
+    Ok(Gateway { shards, task })
+}
+
+/// Holds the gateway for as long as the process runs: at once on SQLite (one instance by
+/// design), on PostgreSQL only while this instance holds the advisory lock.
+pub async fn hold(store: Store, interactions: Arc<Interactions>) -> anyhow::Result<()> {
+    if store.backend() == Backend::Sqlite {
+        let _gateway = start(interactions).await?;
+        return std::future::pending().await;
+    }
+    let mut every = tokio::time::interval(LOCK_RETRY_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let mut conn = store.pool().acquire().await?.detach();
+        let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(GATEWAY_LOCK)
+            .fetch_one(&mut conn)
+            .await?;
+        if held {
+            tracing::info!("this instance holds the Discord gateway");
+            let _gateway = start(interactions).await?;
+            // The lock lives as long as this connection: keep both until the process ends.
+            let _conn = conn;
+            return std::future::pending().await;
+        }
+        tracing::info!("another instance holds the Discord gateway; waiting");
+    }
+}

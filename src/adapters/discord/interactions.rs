@@ -1,0 +1,395 @@
+//! Interactions, however they arrive (gateway or HTTP): deduplicated by id across instances,
+//! decoded into an [`Invocation`], and answered within Discord's 3 seconds (ARCHITECTURE
+//! decision 8). A reply ready in time is the answer itself; slow work gets a deferred answer and
+//! an edit or follow-up when it is done.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use serenity::model::application::{
+    ActionRowComponent, CommandData, CommandDataOption, CommandDataOptionValue, Interaction,
+};
+use serenity::model::guild::Member;
+use serenity::model::user::User;
+use tokio::sync::oneshot;
+
+use super::outbound::Call;
+use super::{Discord, EPHEMERAL, display_name, render};
+use crate::app::{App, Caller, Input, Invocation, Reply, Visibility};
+use crate::chat::{ChannelRef, MessageRef};
+use crate::commands::{self, Command, Mention, ParseError, RawArgs, RawValue, Root};
+use crate::domain::{Identity, Platform};
+use crate::messages;
+use crate::store;
+
+/// How long we wait for the app before deferring: well inside Discord's 3 seconds, leaving
+/// room for the answer's own trip.
+pub const ACK_DEADLINE: Duration = Duration::from_millis(1500);
+
+/// Interaction response types (Discord's numbering).
+const CHANNEL_MESSAGE: u64 = 4;
+const DEFERRED_CHANNEL_MESSAGE: u64 = 5;
+const DEFERRED_UPDATE_MESSAGE: u64 = 6;
+const UPDATE_MESSAGE: u64 = 7;
+const MODAL: u64 = 9;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Command,
+    Component,
+    Modal,
+}
+
+/// The first answer to an interaction. Call [`Ack::sent`] once Discord has it: late edits and
+/// follow-ups wait for that, since Discord refuses them before the first answer.
+pub struct Ack {
+    pub body: Value,
+    /// Already handled (here or by another instance): over the gateway, send nothing.
+    pub duplicate: bool,
+    sent: Option<oneshot::Sender<()>>,
+}
+
+impl Ack {
+    fn now(body: Value) -> Ack {
+        Ack {
+            body,
+            duplicate: false,
+            sent: None,
+        }
+    }
+
+    pub fn sent(mut self) {
+        if let Some(tx) = self.sent.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Turns interactions into invocations; shared by the gateway and the HTTP endpoint.
+pub struct Interactions {
+    pub(crate) discord: Discord,
+    pub(crate) app: App,
+    pub(crate) ack_deadline: Duration,
+}
+
+struct Decoded {
+    kind: Kind,
+    invocation: Invocation,
+    token: String,
+    /// Known to touch the platform (making a channel): defer at once.
+    slow: bool,
+}
+
+impl Interactions {
+    pub fn new(discord: Discord, app: App) -> Arc<Interactions> {
+        Arc::new(Interactions {
+            discord,
+            app,
+            ack_deadline: ACK_DEADLINE,
+        })
+    }
+
+    pub fn with_ack_deadline(
+        discord: Discord,
+        app: App,
+        ack_deadline: Duration,
+    ) -> Arc<Interactions> {
+        Arc::new(Interactions {
+            discord,
+            app,
+            ack_deadline,
+        })
+    }
+
+    /// Decides the first answer and leaves the rest (the app's slow work, follow-ups) running.
+    pub async fn respond(&self, interaction: Interaction) -> Ack {
+        let Some(id) = interaction_id(&interaction) else {
+            return Ack::now(json!({ "type": 1 }));
+        };
+        match store::inbound::first_time(
+            self.app.store.pool(),
+            Platform::Discord,
+            &id,
+            self.app.now(),
+        )
+        .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                let mut body = render::message_body(&messages::discord::already_handled());
+                body["flags"] = json!(EPHEMERAL);
+                return Ack {
+                    body: json!({ "type": CHANNEL_MESSAGE, "data": body }),
+                    duplicate: true,
+                    sent: None,
+                };
+            }
+            // Better a rare double than a dropped click: go on.
+            Err(err) => tracing::warn!(error = %err, "could not record a Discord interaction id"),
+        }
+        let Some(decoded) = self.decode(interaction) else {
+            return Ack::now(json!({ "type": 1 }));
+        };
+        let app = self.app.clone();
+        let invocation = decoded.invocation.clone();
+        let mut work = tokio::spawn(async move { app.handle(invocation).await });
+        if !decoded.slow
+            && let Ok(done) = tokio::time::timeout(self.ack_deadline, &mut work).await
+        {
+            let reply = done.unwrap_or_else(|_| Reply::private(messages::internal_error()));
+            return self.answer_now(&decoded, reply);
+        }
+        let deferred = match decoded.kind {
+            Kind::Component => json!({ "type": DEFERRED_UPDATE_MESSAGE }),
+            _ => json!({ "type": DEFERRED_CHANNEL_MESSAGE, "data": { "flags": EPHEMERAL } }),
+        };
+        let (tx, rx) = oneshot::channel();
+        let discord = self.discord.clone();
+        tokio::spawn(async move {
+            let reply = work
+                .await
+                .unwrap_or_else(|_| Reply::private(messages::internal_error()));
+            if rx.await.is_ok() {
+                follow_up(&discord, decoded.kind, &decoded.token, reply).await;
+            }
+        });
+        Ack {
+            body: deferred,
+            duplicate: false,
+            sent: Some(tx),
+        }
+    }
+
+    fn answer_now(&self, decoded: &Decoded, reply: Reply) -> Ack {
+        if let Some(form) = reply.form.as_ref().filter(|_| decoded.kind != Kind::Modal) {
+            return Ack::now(json!({ "type": MODAL, "data": render::modal(form) }));
+        }
+        if decoded.kind == Kind::Component
+            && let Some(replaced) = &reply.replaces
+        {
+            let body = json!({ "type": UPDATE_MESSAGE, "data": render::message_body(replaced) });
+            if *replaced == reply.message {
+                return Ack::now(body);
+            }
+            // The clicked message changes, and the clicker also gets a private note.
+            let (tx, rx) = oneshot::channel();
+            let (discord, token) = (self.discord.clone(), decoded.token.clone());
+            tokio::spawn(async move {
+                if rx.await.is_ok() {
+                    private_follow_up(&discord, &token, &reply.message).await;
+                }
+            });
+            return Ack {
+                body,
+                duplicate: false,
+                sent: Some(tx),
+            };
+        }
+        let mut data = render::message_body(&reply.message);
+        if reply.visibility == Visibility::Private {
+            data["flags"] = json!(EPHEMERAL);
+        }
+        Ack::now(json!({ "type": CHANNEL_MESSAGE, "data": data }))
+    }
+
+    fn decode(&self, interaction: Interaction) -> Option<Decoded> {
+        match interaction {
+            Interaction::Command(c) => {
+                let input = command_input(&c.data);
+                let slow = matches!(
+                    &input,
+                    Input::Parsed(Ok(p)) if matches!(p.command, Command::Pair { .. } | Command::Unpair { .. })
+                );
+                Some(Decoded {
+                    kind: Kind::Command,
+                    invocation: Invocation {
+                        caller: self.caller(c.member.as_deref(), &c.user),
+                        channel: Some(ChannelRef::new(Platform::Discord, c.channel_id.to_string())),
+                        input,
+                    },
+                    token: c.token,
+                    slow,
+                })
+            }
+            Interaction::Component(c) => {
+                let (action, value) = render::parse_custom_id(&c.data.custom_id);
+                let channel = ChannelRef::new(Platform::Discord, c.channel_id.to_string());
+                let message = MessageRef {
+                    channel: channel.clone(),
+                    id: c.message.id.to_string(),
+                };
+                Some(Decoded {
+                    kind: Kind::Component,
+                    invocation: Invocation {
+                        caller: self.caller(c.member.as_ref(), &c.user),
+                        channel: Some(channel),
+                        input: Input::Action {
+                            action,
+                            value,
+                            message: Some(message),
+                        },
+                    },
+                    token: c.token,
+                    slow: false,
+                })
+            }
+            Interaction::Modal(m) => {
+                let (_, form_id) = render::parse_custom_id(&m.data.custom_id);
+                let answers: serde_json::Map<String, Value> = m
+                    .data
+                    .components
+                    .iter()
+                    .flat_map(|row| row.components.iter())
+                    .filter_map(|c| match c {
+                        ActionRowComponent::InputText(t) => Some((
+                            t.custom_id.clone(),
+                            json!(t.value.clone().unwrap_or_default()),
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+                Some(Decoded {
+                    kind: Kind::Modal,
+                    invocation: Invocation {
+                        caller: self.caller(m.member.as_ref(), &m.user),
+                        channel: Some(ChannelRef::new(Platform::Discord, m.channel_id.to_string())),
+                        // A form's answers come back as an action on the form's id, re-checked there.
+                        input: Input::Action {
+                            action: form_id,
+                            value: Value::Object(answers).to_string(),
+                            message: None,
+                        },
+                    },
+                    token: m.token,
+                    slow: false,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Who clicked or typed. Discord vouches for the member's roles, so the coordinator role
+    /// makes a coordinator; the app still checks every command.
+    fn caller(&self, member: Option<&Member>, user: &User) -> Caller {
+        let name = member.map(display_name).unwrap_or_else(|| {
+            user.global_name
+                .clone()
+                .unwrap_or_else(|| user.name.clone())
+        });
+        let role = self.discord.settings().coordinator_role;
+        let platform_coordinator = match (role, member) {
+            (Some(role), Some(member)) => member.roles.iter().any(|r| r.get() == role),
+            _ => false,
+        };
+        Caller {
+            platform_coordinator,
+            ..Caller::person(Identity::new(Platform::Discord, user.id.to_string()), name)
+        }
+    }
+}
+
+fn interaction_id(interaction: &Interaction) -> Option<String> {
+    match interaction {
+        Interaction::Command(c) => Some(c.id.to_string()),
+        Interaction::Component(c) => Some(c.id.to_string()),
+        Interaction::Modal(m) => Some(m.id.to_string()),
+        _ => None,
+    }
+}
+
+/// Subcommand group and subcommand become the command's words; the options its arguments.
+fn command_input(data: &CommandData) -> Input {
+    let Some(root) = Root::parse(&data.name) else {
+        return Input::Parsed(Err(ParseError::UnknownCommand {
+            root: Root::Mentoring,
+            typed: data.name.clone(),
+        }));
+    };
+    let mut words: Vec<&str> = Vec::new();
+    let mut options: &[CommandDataOption] = &data.options;
+    while let [only] = options {
+        match &only.value {
+            CommandDataOptionValue::SubCommandGroup(inner)
+            | CommandDataOptionValue::SubCommand(inner) => {
+                words.push(&only.name);
+                options = inner;
+            }
+            _ => break,
+        }
+    }
+    let Some(spec) = commands::parse::spec_for(root, &words) else {
+        return Input::Parsed(Err(ParseError::UnknownCommand {
+            root,
+            typed: words.join(" "),
+        }));
+    };
+    let raw = options
+        .iter()
+        .map(|o| {
+            let value = match &o.value {
+                CommandDataOptionValue::User(id) => RawValue::User(Mention::Id {
+                    platform: Platform::Discord,
+                    id: id.to_string(),
+                    label: user_label(data, *id),
+                }),
+                CommandDataOptionValue::String(s) => RawValue::Text(s.clone()),
+                CommandDataOptionValue::Integer(n) => RawValue::Text(n.to_string()),
+                CommandDataOptionValue::Number(n) => RawValue::Text(n.to_string()),
+                CommandDataOptionValue::Boolean(b) => RawValue::Text(b.to_string()),
+                CommandDataOptionValue::Channel(id) => RawValue::Text(format!("<#{id}>")),
+                other => RawValue::Text(format!("{other:?}")),
+            };
+            (o.name.clone(), value)
+        })
+        .collect();
+    Input::Parsed(commands::bind(spec, Platform::Discord, RawArgs(raw)))
+}
+
+/// The name Discord resolved for a USER option: nickname, display name, username.
+fn user_label(data: &CommandData, id: serenity::model::id::UserId) -> Option<String> {
+    let nick = data.resolved.members.get(&id).and_then(|m| m.nick.clone());
+    let user = data.resolved.users.get(&id);
+    nick.or_else(|| user.and_then(|u| u.global_name.clone()))
+        .or_else(|| user.map(|u| u.name.clone()))
+}
+
+/// The late answer after a deferral: the original answer edited (or, for a click, the message
+/// clicked on), plus a private note where the reply says more.
+async fn follow_up(discord: &Discord, kind: Kind, token: &str, reply: Reply) {
+    let original = format!("{}/messages/@original", discord.webhook_path(token));
+    let (edit, note) = match (kind, &reply.replaces) {
+        (Kind::Component, Some(replaced)) => (
+            Some(replaced),
+            (*replaced != reply.message).then_some(&reply.message),
+        ),
+        (Kind::Component, None) => (None, Some(&reply.message)),
+        _ => (Some(&reply.message), None),
+    };
+    if let Some(message) = edit {
+        let body = render::message_body(message);
+        if let Err(err) = discord
+            .rest()
+            .call::<Value>(Call::send(Method::PATCH, &original, &body).repeatable())
+            .await
+        {
+            tracing::warn!(error = %err, "could not send a deferred Discord answer");
+        }
+    }
+    if let Some(message) = note {
+        private_follow_up(discord, token, message).await;
+    }
+}
+
+async fn private_follow_up(discord: &Discord, token: &str, message: &crate::chat::Message) {
+    let mut body = render::message_body(message);
+    body["flags"] = json!(EPHEMERAL);
+    if let Err(err) = discord
+        .rest()
+        .call::<Value>(Call::send(Method::POST, discord.webhook_path(token), &body))
+        .await
+    {
+        tracing::warn!(error = %err, "could not send a private Discord follow-up");
+    }
+}

@@ -1,0 +1,289 @@
+//! Discord: the Chat port over Discord's REST API, and the inbound side (gateway or HTTP
+//! interactions) turning interactions into invocations of the app. Verifies, decodes,
+//! acknowledges and renders; holds no business rules (those stay in `app`).
+
+pub mod commands;
+pub mod endpoint;
+pub mod gateway;
+pub mod interactions;
+pub mod invite;
+pub mod outbound;
+pub mod render;
+pub mod spaces;
+mod startup;
+pub mod verify;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use reqwest::Method;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use serenity::model::channel::{Message as DiscordMessage, PrivateChannel};
+use serenity::model::guild::Member as GuildMember;
+
+use crate::chat::{
+    ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget, SpaceRequest,
+};
+use crate::config::DiscordArgs;
+use crate::domain::{Identity, Platform, new_id};
+use outbound::{Call, Rest, RestError};
+use spaces::SpaceSettings;
+
+/// Discord's flag for a message only its recipient sees.
+pub const EPHEMERAL: u64 = 64;
+
+/// What `tandem run` was told about Discord.
+#[derive(Debug, Clone)]
+pub struct DiscordSettings {
+    pub token: SecretString,
+    pub guild_id: u64,
+    pub public_key: Option<String>,
+    pub application_id: Option<u64>,
+    pub gateway: bool,
+    pub coordinator_role: Option<u64>,
+    pub api_url: Option<String>,
+    pub threads_after: usize,
+}
+
+impl DiscordSettings {
+    /// `None` when Discord is off (no token); an error when the token comes without a server.
+    pub fn from_args(args: &DiscordArgs) -> anyhow::Result<Option<DiscordSettings>> {
+        let Some(token) = args.discord_bot_token.clone() else {
+            return Ok(None);
+        };
+        let guild_id = args.discord_guild_id.ok_or_else(|| {
+            anyhow::anyhow!("DISCORD_GUILD_ID is required with DISCORD_BOT_TOKEN: the server id (right-click it, Copy Server ID)")
+        })?;
+        Ok(Some(DiscordSettings {
+            token,
+            guild_id,
+            public_key: args
+                .discord_public_key
+                .clone()
+                .filter(|k| !k.trim().is_empty()),
+            application_id: args.discord_application_id,
+            gateway: args.discord_gateway,
+            coordinator_role: args.discord_coordinator_role_id,
+            api_url: args
+                .discord_api_url
+                .clone()
+                .filter(|u| !u.trim().is_empty()),
+            threads_after: args.discord_threads_after,
+        }))
+    }
+}
+
+struct Inner {
+    rest: Rest,
+    settings: DiscordSettings,
+    application_id: u64,
+    spaces: SpaceSettings,
+    /// One space made at a time in this process, so two pairings never race for a category.
+    space_lock: tokio::sync::Mutex<()>,
+}
+
+/// The Discord adapter. Cheap to clone.
+#[derive(Clone)]
+pub struct Discord {
+    inner: Arc<Inner>,
+}
+
+impl Discord {
+    /// Connects over REST and checks the token, the server and the bot's permissions; any of them
+    /// wrong stops start-up with a message that says which.
+    pub async fn connect(settings: DiscordSettings) -> anyhow::Result<Discord> {
+        let rest = Rest::new(settings.api_url.as_deref(), settings.token.clone())?;
+        let checked = startup::check(&rest, &settings).await?;
+        let spaces = SpaceSettings {
+            guild_id: settings.guild_id,
+            bot_id: checked.bot_id,
+            coordinator_role: settings.coordinator_role,
+            threads_after: settings.threads_after,
+        };
+        Ok(Discord {
+            inner: Arc::new(Inner {
+                rest,
+                application_id: checked.application_id,
+                settings,
+                spaces,
+                space_lock: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    pub fn rest(&self) -> &Rest {
+        &self.inner.rest
+    }
+
+    pub fn settings(&self) -> &DiscordSettings {
+        &self.inner.settings
+    }
+
+    pub fn application_id(&self) -> u64 {
+        self.inner.application_id
+    }
+
+    /// Registers the command table in the server when Discord's copy differs; true when it wrote.
+    pub async fn register_commands(&self) -> anyhow::Result<bool> {
+        commands::sync(
+            self.rest(),
+            self.application_id(),
+            self.inner.settings.guild_id,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("could not register the Discord commands: {e}"))
+    }
+
+    async fn send(&self, channel_id: &str, message: &Message) -> Result<MessageRef, ChatError> {
+        let mut body = render::message_body(message);
+        // The same nonce on every retry: Discord returns the first message instead of a second.
+        body["nonce"] = json!(nonce());
+        body["enforce_nonce"] = json!(true);
+        let sent: DiscordMessage = self
+            .rest()
+            .call(
+                Call::send(
+                    Method::POST,
+                    format!("/channels/{channel_id}/messages"),
+                    &body,
+                )
+                .repeatable(),
+            )
+            .await
+            .map_err(RestError::into_chat)?;
+        Ok(MessageRef {
+            channel: ChannelRef::new(Platform::Discord, channel_id),
+            id: sent.id.to_string(),
+        })
+    }
+
+    /// The interaction webhook: follow-ups and edits of the first answer.
+    pub(crate) fn webhook_path(&self, token: &str) -> String {
+        format!("/webhooks/{}/{token}", self.application_id())
+    }
+}
+
+/// A message nonce: at most 25 characters, unique per send.
+fn nonce() -> String {
+    let id = new_id();
+    id[id.len() - 25..].to_string()
+}
+
+#[async_trait]
+impl Chat for Discord {
+    fn platform(&self) -> Platform {
+        Platform::Discord
+    }
+
+    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<ChannelRef, ChatError> {
+        let _one_at_a_time = self.inner.space_lock.lock().await;
+        let id = spaces::ensure(self.rest(), &self.inner.spaces, request)
+            .await
+            .map_err(RestError::into_chat)?;
+        Ok(ChannelRef::new(Platform::Discord, id))
+    }
+
+    async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError> {
+        self.send(&channel.id, message).await
+    }
+
+    async fn update(&self, at: &MessageRef, message: &Message) -> Result<(), ChatError> {
+        let body = render::message_body(message);
+        let path = format!("/channels/{}/messages/{}", at.channel.id, at.id);
+        let _: Value = self
+            .rest()
+            .call(Call::send(Method::PATCH, path, &body).repeatable())
+            .await
+            .map_err(RestError::into_chat)?;
+        Ok(())
+    }
+
+    async fn dm(&self, user: &Identity, message: &Message) -> Result<MessageRef, ChatError> {
+        let body = json!({ "recipient_id": user.user_id });
+        let channel: PrivateChannel = self
+            .rest()
+            .call(Call::send(Method::POST, "/users/@me/channels", &body).repeatable())
+            .await
+            .map_err(RestError::into_chat)?;
+        self.send(&channel.id.to_string(), message).await
+    }
+
+    async fn reply_private(
+        &self,
+        target: &ReplyTarget,
+        message: &Message,
+    ) -> Result<(), ChatError> {
+        let Some(token) = &target.token else {
+            return self.dm(&target.user, message).await.map(|_| ());
+        };
+        let mut body = render::message_body(message);
+        body["flags"] = json!(EPHEMERAL);
+        let _: Value = self
+            .rest()
+            .call(Call::send(Method::POST, self.webhook_path(token), &body))
+            .await
+            .map_err(RestError::into_chat)?;
+        Ok(())
+    }
+
+    async fn open_form(&self, _target: &ReplyTarget, _form: &Form) -> Result<(), ChatError> {
+        // A modal can only be the first answer to an interaction (see interactions.rs).
+        Err(ChatError::permanent(
+            "Discord opens forms only as the answer to a command or click",
+        ))
+    }
+
+    async fn profile(&self, user: &Identity) -> Result<Option<Profile>, ChatError> {
+        let path = format!(
+            "/guilds/{}/members/{}",
+            self.inner.settings.guild_id, user.user_id
+        );
+        match self.rest().call::<GuildMember>(Call::get(path)).await {
+            Ok(member) => Ok(Some(Profile {
+                display_name: display_name(&member),
+                zone: None,
+                email: None,
+            })),
+            Err(RestError::Refused { status: 404, .. }) => Ok(None),
+            Err(err) => Err(err.into_chat()),
+        }
+    }
+}
+
+/// What Discord shows for a member: their server nickname, else their display name, else the
+/// username.
+pub fn display_name(member: &GuildMember) -> String {
+    member
+        .nick
+        .clone()
+        .or_else(|| member.user.global_name.clone())
+        .unwrap_or_else(|| member.user.name.clone())
+}
+
+/// Wires Discord into `tandem run`: registers the commands, starts the gateway unless it is off,
+/// and returns the HTTP interactions route when DISCORD_PUBLIC_KEY is set.
+pub async fn serve(
+    discord: &Discord,
+    app: &crate::app::App,
+) -> anyhow::Result<Option<axum::Router>> {
+    discord.register_commands().await?;
+    let interactions = interactions::Interactions::new(discord.clone(), app.clone());
+    let routes = match &discord.settings().public_key {
+        Some(key) => Some(endpoint::routes(interactions.clone(), key)?),
+        None => None,
+    };
+    if discord.settings().gateway {
+        let store = app.store.clone();
+        tokio::spawn(async move {
+            if let Err(err) = gateway::hold(store, interactions).await {
+                tracing::error!(error = %err, "the Discord gateway could not start");
+            }
+        });
+    } else if routes.is_none() {
+        tracing::warn!(
+            "DISCORD_GATEWAY is off and DISCORD_PUBLIC_KEY unset: Discord commands will not reach Tandem"
+        );
+    }
+    Ok(routes)
+}

@@ -1,0 +1,264 @@
+//! The message model as Discord JSON: an embed for the words, buttons as components with stable
+//! custom ids, forms as modals, times as `<t:UNIX:F>`. Every message carries `allowed_mentions`
+//! with `parse: []`, so only the people a message deliberately mentions are pinged: never
+//! `@everyone`, a role, or anyone named in text a person typed.
+
+use serde_json::{Value, json};
+
+use crate::chat::message::Segment;
+use crate::chat::{Button, ButtonStyle, Form, Message, Text};
+use crate::domain::Platform;
+
+/// Tandem's embed colour.
+const COLOUR: u32 = 0x2F9E8F;
+/// Discord's limits: description, field value, field name, fields, custom id.
+const DESCRIPTION_MAX: usize = 4096;
+const FIELD_VALUE_MAX: usize = 1024;
+const FIELD_NAME_MAX: usize = 256;
+const FIELDS_MAX: usize = 25;
+pub const CUSTOM_ID_MAX: usize = 100;
+/// A modal holds at most five text inputs.
+pub const MODAL_FIELDS_MAX: usize = 5;
+
+/// The body of a new message, an edit or an interaction reply (`flags` added by the caller).
+pub fn message_body(message: &Message) -> Value {
+    let mut mentioned = Vec::new();
+    let description: Vec<String> = message
+        .lines
+        .iter()
+        .map(|l| text(l, &mut mentioned))
+        .collect();
+    let fields: Vec<Value> = message
+        .fields
+        .iter()
+        .take(FIELDS_MAX)
+        .map(|(label, value)| {
+            json!({
+                "name": cut(&escape(label), FIELD_NAME_MAX),
+                "value": cut(&or_dash(text(value, &mut mentioned)), FIELD_VALUE_MAX),
+                "inline": false,
+            })
+        })
+        .collect();
+    let mut embed = json!({ "color": COLOUR, "fields": fields });
+    let description = description.join("\n");
+    if !description.is_empty() {
+        embed["description"] = json!(cut(&description, DESCRIPTION_MAX));
+    }
+    mentioned.dedup();
+    // Mentions inside an embed never notify, so the deliberate ones also go in the content.
+    let content: Vec<String> = mentioned.iter().map(|id| format!("<@{id}>")).collect();
+    json!({
+        "content": content.join(" "),
+        "embeds": [embed],
+        "components": components(&message.buttons),
+        "allowed_mentions": { "parse": [], "users": mentioned },
+    })
+}
+
+/// Buttons in rows of five (Discord's maximum), five rows at most.
+fn components(buttons: &[Button]) -> Vec<Value> {
+    buttons
+        .chunks(5)
+        .take(5)
+        .map(|row| {
+            let row: Vec<Value> = row
+                .iter()
+                .map(|b| {
+                    json!({
+                        "type": 2,
+                        "style": match b.style {
+                            ButtonStyle::Primary => 1,
+                            ButtonStyle::Default => 2,
+                            ButtonStyle::Danger => 4,
+                        },
+                        "label": cut(&b.label, 80),
+                        "custom_id": custom_id(&b.action, &b.value),
+                    })
+                })
+                .collect();
+            json!({ "type": 1, "components": row })
+        })
+        .collect()
+}
+
+/// `action|value`, at most 100 characters; both parts come back untrusted.
+pub fn custom_id(action: &str, value: &str) -> String {
+    cut(&format!("{action}|{value}"), CUSTOM_ID_MAX)
+}
+
+pub fn parse_custom_id(id: &str) -> (String, String) {
+    match id.split_once('|') {
+        Some((action, value)) => (action.to_string(), value.to_string()),
+        None => (id.to_string(), String::new()),
+    }
+}
+
+/// A form as a modal (interaction response data). Choices are listed as the input's placeholder:
+/// modals hold text inputs only.
+pub fn modal(form: &Form) -> Value {
+    let rows: Vec<Value> = form
+        .fields
+        .iter()
+        .take(MODAL_FIELDS_MAX)
+        .map(|f| {
+            let mut input = json!({
+                "type": 4,
+                "custom_id": cut(&f.id, CUSTOM_ID_MAX),
+                "label": cut(&f.label, 45),
+                "style": if f.choices.is_empty() { 2 } else { 1 },
+                "required": f.required,
+            });
+            if !f.choices.is_empty() {
+                input["placeholder"] = json!(cut(&f.choices.join(" / "), 100));
+            }
+            json!({ "type": 1, "components": [input] })
+        })
+        .collect();
+    json!({
+        "custom_id": custom_id("form", &form.id),
+        "title": cut(&form.title, 45),
+        "components": rows,
+    })
+}
+
+/// One run of text: our words with `*bold*` made Discord's `**bold**`, user text escaped, times
+/// for each reader's zone, deliberate mentions collected for `allowed_mentions`.
+fn text(t: &Text, mentioned: &mut Vec<String>) -> String {
+    t.0.iter()
+        .map(|segment| match segment {
+            Segment::Plain(words) => bold(words),
+            Segment::UserText(words) => escape(words),
+            Segment::Time { at, .. } => format!("<t:{}:F>", at.unix_seconds()),
+            Segment::Mention(who)
+                if who.platform == Platform::Discord && is_snowflake(&who.user_id) =>
+            {
+                mentioned.push(who.user_id.clone());
+                format!("<@{}>", who.user_id)
+            }
+            Segment::Mention(who) => escape(&format!("@{}", who.user_id)),
+            Segment::Channel(id) if is_snowflake(id) => format!("<#{id}>"),
+            Segment::Channel(id) => escape(&format!("#{id}")),
+        })
+        .collect()
+}
+
+fn is_snowflake(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 20 && id.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `*` as emphasis becomes `**`; stars in code spans and lone ones (`* * MON`) stay.
+fn bold(words: &str) -> String {
+    let chars: Vec<char> = words.chars().collect();
+    let mut out = String::with_capacity(words.len() + 8);
+    let mut in_code = false;
+    for (i, c) in chars.iter().enumerate() {
+        if *c == '`' {
+            in_code = !in_code;
+        }
+        let space = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_whitespace())
+        };
+        if *c == '*' && !in_code && !(space(i.checked_sub(1)) && space(Some(i + 1))) {
+            out.push_str("**");
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+/// Text a person typed, shown literally: markdown escaped, `<` escaped so `<@id>` and `<@&role>`
+/// stay words, and `@` followed by a zero-width space so `@everyone` is never a mention.
+pub fn escape(typed: &str) -> String {
+    let mut out = String::with_capacity(typed.len() + 8);
+    for c in typed.chars() {
+        match c {
+            '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '<' | '#' | '[' | ']' | '(' | ')' | '-' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' => out.push_str("@\u{200B}"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn or_dash(value: String) -> String {
+    if value.trim().is_empty() {
+        "-".into()
+    } else {
+        value
+    }
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Identity, Timestamp};
+
+    #[test]
+    fn user_text_never_pings_and_mentions_are_deliberate() {
+        let message = Message::new().line(
+            Text::new()
+                .plain("Welcome, ")
+                .mention(Identity::new(Platform::Discord, "111"))
+                .plain(" from *")
+                .user("@everyone <@222> <@&333> **x**")
+                .plain("*"),
+        );
+        let body = message_body(&message);
+        assert_eq!(
+            body["allowed_mentions"],
+            json!({"parse": [], "users": ["111"]})
+        );
+        assert_eq!(body["content"], "<@111>");
+        let description = body["embeds"][0]["description"].as_str().unwrap();
+        assert_eq!(
+            description,
+            "Welcome, <@111> from **@\u{200B}everyone \\<@\u{200B}222\\> \\<@\u{200B}&333\\> \\*\\*x\\*\\***"
+        );
+    }
+
+    #[test]
+    fn times_buttons_and_custom_ids() {
+        let at = Timestamp(1_800_000_000_000);
+        let message = Message::new()
+            .line(
+                Text::new()
+                    .plain("At ")
+                    .time(at, chrono_tz::UTC)
+                    .plain(": `0 10 * * MON`"),
+            )
+            .button(Button::new("Resume now", "pause.resume", "p1").styled(ButtonStyle::Primary));
+        let body = message_body(&message);
+        assert_eq!(
+            body["embeds"][0]["description"],
+            "At <t:1800000000:F>: `0 10 * * MON`"
+        );
+        assert_eq!(
+            body["components"][0]["components"][0]["custom_id"],
+            "pause.resume|p1"
+        );
+        assert_eq!(
+            parse_custom_id("pause.resume|p1"),
+            ("pause.resume".into(), "p1".into())
+        );
+        assert_eq!(
+            custom_id("a", &"x".repeat(200)).chars().count(),
+            CUSTOM_ID_MAX
+        );
+    }
+}

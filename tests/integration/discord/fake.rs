@@ -1,0 +1,440 @@
+//! A fake Discord REST API under /api/v10 on 127.0.0.1: records every call, checks the bot token,
+//! checks bodies against the OpenAPI spec and `allowed_mentions` on every message, answers with
+//! Discord's shapes and `X-RateLimit-*` headers, enforces the global 50 requests/s, and injects
+//! 429s and errors on demand. Calls it does not expect fail the test
+//! (see [`FakeDiscord::assert_clean`]).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::spec;
+
+pub const TOKEN: &str = "fake-bot-token";
+pub const GUILD: u64 = 900_000_000_000_000_001;
+pub const APP: u64 = 900_000_000_000_000_002;
+pub const BOT: u64 = 900_000_000_000_000_003;
+pub const BOT_ROLE: u64 = 900_000_000_000_000_004;
+pub const COORDINATOR_ROLE: u64 = 900_000_000_000_000_005;
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+    pub at: Instant,
+}
+
+/// A fault served once to the next call whose path contains `path`.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    RouteLimited(f64),
+    GlobalLimited(f64),
+    Status(u16),
+}
+
+#[derive(Default)]
+pub struct World {
+    pub calls: Vec<Call>,
+    pub problems: Vec<String>,
+    pub channels: Vec<Value>,
+    pub messages: HashMap<String, Value>,
+    pub commands: Vec<Value>,
+    pub nonces: HashMap<String, Value>,
+    pub threads: Vec<Value>,
+    faults: Vec<(String, Fault)>,
+    next_id: u64,
+    /// Requests in the last second, for the global limit.
+    window: VecDeque<Instant>,
+    pub global_limit: Option<usize>,
+    pub global_429s: usize,
+    pub bot_permissions: u64,
+    pub bot_in_guild: bool,
+    pub gateway_url: String,
+}
+
+impl World {
+    fn id(&mut self) -> String {
+        self.next_id += 1;
+        (800_000_000_000_000_000 + self.next_id).to_string()
+    }
+}
+
+#[derive(Clone)]
+pub struct FakeDiscord {
+    pub base: String,
+    pub world: Arc<Mutex<World>>,
+}
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let world = Arc::new(Mutex::new(World {
+            bot_permissions: (1 << 4) | (1 << 28) | (1 << 10) | (1 << 11),
+            bot_in_guild: true,
+            ..World::default()
+        }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = Router::new().fallback(serve).with_state(world.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        FakeDiscord { base, world }
+    }
+
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, World> {
+        self.world.lock().unwrap()
+    }
+
+    pub fn inject(&self, path: &str, fault: Fault) {
+        self.lock().faults.push((path.to_string(), fault));
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.lock().calls.clone()
+    }
+
+    pub fn calls_to(&self, method: &str, path_contains: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method && c.path.contains(path_contains))
+            .collect()
+    }
+
+    /// Waits (bounded) until a call matching arrives: the bot's deferred work is asynchronous.
+    pub async fn wait_for(&self, method: &str, path_contains: &str, count: usize) -> Vec<Call> {
+        for _ in 0..500 {
+            let found = self.calls_to(method, path_contains);
+            if found.len() >= count {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!(
+            "no {method} {path_contains} after 5 s; calls: {:#?}",
+            self.calls()
+                .iter()
+                .map(|c| format!("{} {}", c.method, c.path))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    /// Every body conformed to the spec and no message could ping anyone unmeant.
+    pub fn assert_clean(&self) {
+        let problems = self.lock().problems.clone();
+        assert!(
+            problems.is_empty(),
+            "fake Discord saw problems: {problems:#?}"
+        );
+    }
+
+    pub fn pair_channels(&self) -> Vec<Value> {
+        self.lock()
+            .channels
+            .iter()
+            .filter(|c| c["type"] == 0 && c["topic"].as_str().is_some_and(|t| t.contains("Pair ")))
+            .cloned()
+            .collect()
+    }
+}
+
+fn rate_headers(bucket: &str, remaining: u64) -> [(String, String); 5] {
+    [
+        ("x-ratelimit-limit".into(), "5".into()),
+        ("x-ratelimit-remaining".into(), remaining.to_string()),
+        ("x-ratelimit-reset".into(), "1800000000.000".into()),
+        ("x-ratelimit-reset-after".into(), "0.050".into()),
+        ("x-ratelimit-bucket".into(), format!("bucket-{bucket}")),
+    ]
+}
+
+fn answer(status: StatusCode, bucket: &str, body: Value) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    for (k, v) in rate_headers(bucket, 4) {
+        response.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    response
+}
+
+fn too_many(global: bool, retry_after: f64) -> Response {
+    let body = json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": global });
+    let mut response = answer(StatusCode::TOO_MANY_REQUESTS, "limited", body);
+    let h = response.headers_mut();
+    h.insert(
+        "retry-after",
+        format!("{}", retry_after.ceil() as u64).parse().unwrap(),
+    );
+    h.insert(
+        "x-ratelimit-scope",
+        if global { "global" } else { "user" }.parse().unwrap(),
+    );
+    if global {
+        h.insert("x-ratelimit-global", "true".parse().unwrap());
+    } else {
+        h.insert("x-ratelimit-remaining", "0".parse().unwrap());
+    }
+    response
+}
+
+fn error(status: u16, code: u64, message: &str) -> Response {
+    answer(
+        StatusCode::from_u16(status).unwrap(),
+        "error",
+        json!({ "message": message, "code": code }),
+    )
+}
+
+async fn serve(
+    State(world): State<Arc<Mutex<World>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri
+        .path()
+        .strip_prefix("/api/v10")
+        .unwrap_or_else(|| panic!("not under /api/v10: {uri}"))
+        .to_string();
+    let body: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body).expect("JSON body")
+    };
+    let mut w = world.lock().unwrap();
+    let now = Instant::now();
+    w.calls.push(Call {
+        method: method.to_string(),
+        path: path.clone(),
+        body: body.clone(),
+        at: now,
+    });
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bot {TOKEN}")) {
+        return error(401, 0, "401: Unauthorized");
+    }
+    if let Some(limit) = w.global_limit {
+        while w
+            .window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            w.window.pop_front();
+        }
+        if !path.starts_with("/interactions/") {
+            if w.window.len() >= limit {
+                w.global_429s += 1;
+                return too_many(true, 0.1);
+            }
+            w.window.push_back(now);
+        }
+    }
+    if let Some(i) = w.faults.iter().position(|(p, _)| path.contains(p.as_str())) {
+        let (_, fault) = w.faults.remove(i);
+        return match fault {
+            Fault::RouteLimited(after) => too_many(false, after),
+            Fault::GlobalLimited(after) => too_many(true, after),
+            Fault::Status(s) => error(s, 0, "injected"),
+        };
+    }
+    if !body.is_null()
+        && let Some(schema) = spec::request_schema(method.as_str(), &path)
+    {
+        for problem in spec::check(schema, &body) {
+            w.problems.push(format!("{method} {path}: {problem}"));
+        }
+    }
+    check_mentions(&mut w, &method, &path, &body);
+    route(&mut w, &method, &path, body)
+}
+
+/// Every message-bearing body says `parse: []` and names only the users its content mentions.
+fn check_mentions(w: &mut World, method: &Method, path: &str, body: &Value) {
+    let message = if path.contains("/callback") {
+        if !matches!(body["type"].as_u64(), Some(4 | 7)) {
+            return;
+        }
+        &body["data"]
+    } else if path.contains("/messages")
+        || (path.starts_with("/webhooks/") && method == Method::POST)
+    {
+        body
+    } else {
+        return;
+    };
+    let allowed = &message["allowed_mentions"];
+    if allowed["parse"] != json!([]) {
+        w.problems.push(format!(
+            "{method} {path}: allowed_mentions.parse is not []: {allowed}"
+        ));
+    }
+    let users: Vec<String> = allowed["users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u.as_str().map(String::from))
+        .collect();
+    let content = message["content"].as_str().unwrap_or_default();
+    for user in &users {
+        if !content.contains(&format!("<@{user}>")) {
+            w.problems.push(format!(
+                "{method} {path}: allowed user {user} not deliberately mentioned"
+            ));
+        }
+    }
+}
+
+fn member(id: &str, name: &str, roles: Vec<String>) -> Value {
+    json!({
+        "user": { "id": id, "username": name, "global_name": name, "discriminator": "0", "avatar": null },
+        "nick": null, "roles": roles, "joined_at": "2026-01-01T00:00:00+00:00",
+        "deaf": false, "mute": false, "flags": 0, "pending": false,
+    })
+}
+
+fn message(id: &str, channel: &str, body: &Value) -> Value {
+    json!({
+        "id": id, "channel_id": channel, "type": 0, "content": body["content"].as_str().unwrap_or(""),
+        "author": { "id": BOT.to_string(), "username": "Tandem", "discriminator": "0", "bot": true, "avatar": null },
+        "timestamp": "2026-11-28T09:00:00+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": body["embeds"].clone(), "components": [], "pinned": false, "flags": 0,
+        "nonce": body["nonce"].clone(),
+    })
+}
+
+fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let ok = |v: Value| answer(StatusCode::OK, parts.first().copied().unwrap_or(""), v);
+    let guild = GUILD.to_string();
+    match (method.as_str(), parts.as_slice()) {
+        ("GET", ["users", "@me"]) => ok(
+            json!({ "id": BOT.to_string(), "username": "Tandem", "discriminator": "0", "bot": true, "avatar": null, "global_name": null }),
+        ),
+        ("GET", ["oauth2", "applications", "@me"]) => ok(
+            json!({ "id": APP.to_string(), "name": "Tandem", "description": "", "bot_public": false }),
+        ),
+        ("GET", ["gateway"]) | ("GET", ["gateway", "bot"]) => ok(
+            json!({ "url": w.gateway_url, "shards": 1, "session_start_limit": { "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1 } }),
+        ),
+        ("GET", ["guilds", g]) if *g == guild && w.bot_in_guild => ok(json!({
+            "id": guild, "name": "Mentors", "owner_id": "1",
+            "roles": [
+                { "id": guild, "name": "@everyone", "permissions": "0" },
+                { "id": BOT_ROLE.to_string(), "name": "Tandem", "permissions": w.bot_permissions.to_string() },
+            ],
+        })),
+        ("GET", ["guilds", _]) => error(404, 10004, "Unknown Guild"),
+        ("GET", ["guilds", _, "members", id]) if *id == BOT.to_string() => {
+            ok(member(id, "Tandem", vec![BOT_ROLE.to_string()]))
+        }
+        ("GET", ["guilds", _, "members", id]) => match super::payloads::name_of(id) {
+            Some(name) => ok(member(id, name, vec![])),
+            None => error(404, 10007, "Unknown Member"),
+        },
+        ("GET", ["guilds", _, "channels"]) => ok(Value::Array(w.channels.clone())),
+        ("GET", ["guilds", _, "threads", "active"]) => {
+            ok(json!({ "threads": w.threads.clone(), "members": [] }))
+        }
+        ("POST", ["guilds", _, "channels"]) => {
+            let id = w.id();
+            // Requests may send bit sets as numbers; Discord answers with strings.
+            let overwrites: Vec<Value> = body["permission_overwrites"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut o| {
+                    for k in ["allow", "deny"] {
+                        o[k] = json!(
+                            o[k].as_u64()
+                                .map(|n| n.to_string())
+                                .or_else(|| o[k].as_str().map(String::from))
+                                .unwrap_or_default()
+                        );
+                    }
+                    o
+                })
+                .collect();
+            let channel = json!({
+                "id": id, "type": body["type"], "guild_id": guild, "name": body["name"], "position": w.channels.len(),
+                "parent_id": body["parent_id"], "topic": body["topic"], "nsfw": false,
+                "permission_overwrites": overwrites, "flags": 0,
+            });
+            w.channels.push(channel.clone());
+            answer(StatusCode::CREATED, "channels", channel)
+        }
+        ("POST", ["channels", parent, "threads"]) => {
+            let id = w.id();
+            let thread = json!({ "id": id, "type": 12, "guild_id": guild, "name": body["name"], "parent_id": parent, "flags": 0, "owner_id": BOT.to_string() });
+            w.threads.push(thread.clone());
+            answer(StatusCode::CREATED, "threads", thread)
+        }
+        ("PUT", ["channels", _, "thread-members", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["channels", channel, "messages"]) => {
+            let nonce_key = format!("{channel}:{}", body["nonce"]);
+            if body["enforce_nonce"] == true
+                && let Some(existing) = w.nonces.get(&nonce_key)
+            {
+                return ok(existing.clone());
+            }
+            let id = w.id();
+            let m = message(&id, channel, &body);
+            w.messages.insert(id.clone(), m.clone());
+            w.nonces.insert(nonce_key, m.clone());
+            ok(m)
+        }
+        ("PATCH", ["channels", channel, "messages", id]) => ok(message(id, channel, &body)),
+        ("POST", ["users", "@me", "channels"]) => {
+            let id = w.id();
+            ok(
+                json!({ "id": id, "type": 1, "recipients": [{ "id": body["recipient_id"], "username": "someone", "discriminator": "0", "avatar": null }], "last_message_id": null }),
+            )
+        }
+        ("GET", ["applications", _, "guilds", _, "commands"]) => {
+            ok(Value::Array(w.commands.clone()))
+        }
+        ("PUT", ["applications", app, "guilds", _, "commands"]) => {
+            let stored: Vec<Value> = body
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut c| {
+                    let id = w.id();
+                    c["id"] = json!(id);
+                    c["application_id"] = json!(app);
+                    c["guild_id"] = json!(guild);
+                    c["version"] = json!(id);
+                    c["default_member_permissions"] = c
+                        .get("default_member_permissions")
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    c
+                })
+                .collect();
+            w.commands = stored.clone();
+            ok(Value::Array(stored))
+        }
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("PATCH", ["webhooks", _, _, "messages", "@original"]) => {
+            let id = w.id();
+            ok(message(&id, "1", &body))
+        }
+        ("POST", ["webhooks", _, _]) => {
+            let id = w.id();
+            ok(message(&id, "1", &body))
+        }
+        _ => {
+            w.problems.push(format!("unexpected call: {method} {path}"));
+            error(404, 0, "404: Not Found")
+        }
+    }
+}

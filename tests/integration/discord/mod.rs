@@ -1,0 +1,132 @@
+//! Discord end to end against a fake Discord (REST + gateway) on 127.0.0.1: HTTP interactions,
+//! the gateway, outbound pacing and start-up checks.
+
+pub mod fake;
+pub mod gateway;
+pub mod payloads;
+mod spec;
+
+mod connecting;
+mod over_gateway;
+mod over_http;
+mod pacing;
+
+use std::sync::Arc;
+
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::Value;
+use tandem::adapters::discord::interactions::Interactions;
+use tandem::adapters::discord::{Discord, DiscordSettings, endpoint};
+use tandem::app::{App, Settings};
+use tandem::chat::Chats;
+use tandem::clock::ManualClock;
+
+use crate::support::{TestDb, test_now};
+use fake::{COORDINATOR_ROLE, FakeDiscord, GUILD, TOKEN};
+use gateway::FakeGateway;
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The application's key pair: a fixed seed, so runs are repeatable.
+pub fn signing_key() -> SigningKey {
+    SigningKey::from_bytes(&[42; 32])
+}
+
+pub fn settings(fake: &FakeDiscord) -> DiscordSettings {
+    DiscordSettings {
+        token: TOKEN.to_string().into(),
+        guild_id: GUILD,
+        public_key: Some(hex(signing_key().verifying_key().as_bytes())),
+        application_id: None,
+        gateway: true,
+        coordinator_role: Some(COORDINATOR_ROLE),
+        api_url: Some(fake.base.clone()),
+        threads_after: 450,
+    }
+}
+
+/// The app wired to Discord only, on a fake Discord, with the HTTP endpoint served.
+pub struct DiscordWorld {
+    pub fake: FakeDiscord,
+    pub gateway: FakeGateway,
+    pub discord: Discord,
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    pub interactions: Arc<Interactions>,
+    pub endpoint: String,
+    pub http: reqwest::Client,
+    pub db: TestDb,
+}
+
+impl DiscordWorld {
+    pub async fn new(db: TestDb) -> DiscordWorld {
+        let fake = FakeDiscord::start().await;
+        let gateway = FakeGateway::start().await;
+        fake.lock().gateway_url = gateway.url.clone();
+        let settings = settings(&fake);
+        let key = settings.public_key.clone().unwrap();
+        let discord = Discord::connect(settings)
+            .await
+            .expect("connect to the fake");
+        let clock = Arc::new(ManualClock::new(test_now()));
+        let app = App::new(
+            db.store.clone(),
+            clock.clone(),
+            Chats::new().with(Arc::new(discord.clone())),
+            Settings::default(),
+        );
+        let interactions = Interactions::new(discord.clone(), app.clone());
+        let router = endpoint::routes(interactions.clone(), &key).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!(
+            "http://{}/discord/interactions",
+            listener.local_addr().unwrap()
+        );
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        DiscordWorld {
+            fake,
+            gateway,
+            discord,
+            app,
+            clock,
+            interactions,
+            endpoint,
+            http: reqwest::Client::new(),
+            db,
+        }
+    }
+
+    /// Posts an interaction signed now, as Discord would.
+    pub async fn post(&self, interaction: &Value) -> (u16, Value) {
+        let body = interaction.to_string();
+        let timestamp = self.app.now().unix_seconds().to_string();
+        let signature = sign(&timestamp, &body);
+        self.post_raw(&body, &timestamp, &signature).await
+    }
+
+    pub async fn post_raw(&self, body: &str, timestamp: &str, signature: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .post(&self.endpoint)
+            .header("content-type", "application/json")
+            .header("x-signature-ed25519", signature)
+            .header("x-signature-timestamp", timestamp)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}
+
+pub fn sign(timestamp: &str, body: &str) -> String {
+    let message = format!("{timestamp}{body}");
+    hex(&signing_key().sign(message.as_bytes()).to_bytes())
+}
