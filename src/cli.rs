@@ -42,6 +42,20 @@ pub enum CliCommand {
     Admin(AdminArgs),
     /// Apply the database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Slack helpers: `tandem slack manifest`.
+    #[command(subcommand)]
+    Slack(SlackCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SlackCommand {
+    /// Print the Slack app manifest (YAML) to create the app from: Socket Mode by default, or
+    /// HTTP mode with `--url https://tandem.example.org`.
+    Manifest {
+        /// The public base URL for HTTP mode; request URLs become BASE/slack/….
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,6 +88,13 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
         CliCommand::Migrate(db) => {
             Store::open(&db.database_url).await?;
             println!("The database is up to date.");
+            Ok(())
+        }
+        CliCommand::Slack(SlackCommand::Manifest { url }) => {
+            print!(
+                "{}",
+                crate::adapters::slack::manifest::manifest(url.as_deref())
+            );
             Ok(())
         }
     }

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 use chrono_tz::Tz;
+use secrecy::SecretString;
 
 use crate::domain::time::parse_zone;
 use crate::domain::{Identity, Platform};
@@ -37,6 +38,35 @@ pub struct RunConfig {
     /// Default IANA time zone for new intakes.
     #[arg(long, env = "TANDEM_TIMEZONE", value_parser = parse_timezone, default_value = "UTC")]
     pub timezone: Tz,
+
+    #[command(flatten)]
+    pub slack: SlackArgs,
+}
+
+/// Slack settings. Tokens and the signing secret are read from the environment only, never from
+/// flags (which would show in `ps`), and are kept as secrets so they never reach a log line.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SlackArgs {
+    /// `xoxb-…` (environment only): switches Slack on.
+    #[arg(skip = secret_env("SLACK_BOT_TOKEN"))]
+    pub bot_token: Option<SecretString>,
+    /// `xapp-…` (environment only): Socket Mode instead of HTTP.
+    #[arg(skip = secret_env("SLACK_APP_TOKEN"))]
+    pub app_token: Option<SecretString>,
+    /// Verifies `/slack/*` requests in HTTP mode (environment only).
+    #[arg(skip = secret_env("SLACK_SIGNING_SECRET"))]
+    pub signing_secret: Option<SecretString>,
+    /// Slack Web API base (a fake, or a proxy); plain http:// works too.
+    #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
+    pub slack_api_url: String,
+}
+
+/// A secret from the environment; unset and empty both mean "not configured".
+pub fn secret_env(name: &str) -> Option<SecretString> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| SecretString::from(v.trim().to_string()))
 }
 
 /// The bootstrap coordinators' accounts.

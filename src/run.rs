@@ -9,6 +9,7 @@ use metrics_exporter_prometheus::PrometheusBuilder;
 use tokio::net::TcpListener;
 
 use crate::adapters::http;
+use crate::adapters::slack::{Slack, SlackSettings};
 use crate::app::{App, Settings};
 use crate::chat::Chats;
 use crate::clock::SystemClock;
@@ -24,7 +25,14 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
     let metrics = PrometheusBuilder::new()
         .install_recorder()
         .context("could not start the metrics recorder")?;
-    let chats = Chats::new();
+    let slack = match SlackSettings::from_args(&config.slack)? {
+        Some(settings) => Some(Slack::connect(settings).await?),
+        None => None,
+    };
+    let mut chats = Chats::new();
+    if let Some(slack) = &slack {
+        chats = chats.with(Arc::new(slack.chat()));
+    }
     let app = App::new(
         store,
         Arc::new(SystemClock),
@@ -44,12 +52,21 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {} (TANDEM_LISTEN)", config.listen))?;
     tracing::info!(listen = %config.listen, "serving /healthz and /metrics");
+    let socket_mode = match &slack {
+        Some(slack) => slack.start_socket_mode(app.clone()).await?,
+        None => None,
+    };
+    let webhooks = slack.as_ref().and_then(|s| s.webhooks(app.clone()));
     let sweeper = tokio::spawn(sweep_spaces(app.clone()));
-    axum::serve(listener, http::router(app.clone(), metrics))
+    let router = http::with_slack(http::router(app.clone(), metrics), webhooks);
+    axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the HTTP server stopped")?;
     sweeper.abort();
+    if let Some(socket_mode) = socket_mode {
+        socket_mode.abort();
+    }
     app.store.close().await;
     tracing::info!("stopped");
     Ok(())

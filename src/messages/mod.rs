@@ -5,6 +5,7 @@
 mod demo;
 mod errors;
 mod program;
+pub mod slack;
 
 pub use demo::demo_banner;
 pub use errors::{internal_error, parse_error, user_error};
