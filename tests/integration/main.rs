@@ -8,4 +8,5 @@ mod demo;
 mod docs;
 mod migrations;
 mod pairing;
+mod slack;
 mod storage;
