@@ -35,7 +35,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
     /// Run the bot: HTTP routes, platform connections and the scheduler.
-    Run(RunConfig),
+    Run(Box<RunConfig>),
     /// A terminal chat with a sample program: no tokens, no servers.
     Demo(DemoArgs),
     /// Run any /mentoring command as a coordinator: `tandem admin pairs intake:"2027 February"`.
@@ -47,6 +47,9 @@ pub enum CliCommand {
     /// Discord helpers.
     #[command(subcommand)]
     Discord(DiscordCommand),
+    /// Slack helpers: `tandem slack manifest`.
+    #[command(subcommand)]
+    Slack(SlackCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +83,17 @@ pub enum DiscordCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum SlackCommand {
+    /// Print the Slack app manifest (YAML) to create the app from: Socket Mode by default, or
+    /// HTTP mode with `--url https://tandem.example.org`.
+    Manifest {
+        /// The public base URL for HTTP mode; request URLs become BASE/slack/….
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
     /// The demo's database.
@@ -104,7 +118,7 @@ pub struct AdminArgs {
 
 pub async fn main(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        CliCommand::Run(config) => crate::run::run(config).await,
+        CliCommand::Run(config) => crate::run::run(*config).await,
         CliCommand::Demo(args) => demo(args).await,
         CliCommand::Admin(args) => admin(args).await,
         CliCommand::Discord(DiscordCommand::InviteUrl { application_id }) => {
@@ -120,6 +134,13 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         CliCommand::Schedule(args) => schedule(args).await,
+        CliCommand::Slack(SlackCommand::Manifest { url }) => {
+            print!(
+                "{}",
+                crate::adapters::slack::manifest::manifest(url.as_deref())
+            );
+            Ok(())
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 use chrono_tz::Tz;
+use secrecy::SecretString;
 
 use crate::domain::time::parse_zone;
 use crate::domain::{Identity, Platform};
@@ -43,6 +44,9 @@ pub struct RunConfig {
     pub checkin_grace_hours: u64,
     #[command(flatten)]
     pub discord: DiscordArgs,
+
+    #[command(flatten)]
+    pub slack: SlackArgs,
 }
 
 /// Discord settings (docs/discord.md). The bot token is a secret: read from the environment only.
@@ -95,6 +99,24 @@ pub fn parse_on_off(text: &str) -> Result<bool, String> {
         "off" | "false" | "0" | "no" => Ok(false),
         _ => Err(format!("\"{text}\" should be on or off")),
     }
+}
+
+/// Slack settings. Tokens and the signing secret are read from the environment only, never from
+/// flags (which would show in `ps`), and are kept as secrets so they never reach a log line.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SlackArgs {
+    /// `xoxb-…` (environment only): switches Slack on.
+    #[arg(skip = secret_from_env("SLACK_BOT_TOKEN"))]
+    pub bot_token: Option<SecretString>,
+    /// `xapp-…` (environment only): Socket Mode instead of HTTP.
+    #[arg(skip = secret_from_env("SLACK_APP_TOKEN"))]
+    pub app_token: Option<SecretString>,
+    /// Verifies `/slack/*` requests in HTTP mode (environment only).
+    #[arg(skip = secret_from_env("SLACK_SIGNING_SECRET"))]
+    pub signing_secret: Option<SecretString>,
+    /// Slack Web API base (a fake, or a proxy); plain http:// works too.
+    #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
+    pub slack_api_url: String,
 }
 
 /// The bootstrap coordinators' accounts.

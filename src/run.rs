@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::adapters::discord::{self, Discord, DiscordSettings};
 use crate::adapters::http;
+use crate::adapters::slack::{Slack, SlackSettings};
 use crate::app::{App, Settings};
 use crate::chat::Chats;
 use crate::clock::SystemClock;
@@ -33,7 +34,14 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         Some(settings) => Some(Discord::connect(settings).await?),
         None => None,
     };
+    let slack = match SlackSettings::from_args(&config.slack)? {
+        Some(settings) => Some(Slack::connect(settings).await?),
+        None => None,
+    };
     let mut chats = Chats::new();
+    if let Some(slack) = &slack {
+        chats = chats.with(Arc::new(slack.chat()));
+    }
     if let Some(d) = &discord {
         chats = chats.with(Arc::new(d.clone()));
     }
@@ -58,7 +66,12 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {} (TANDEM_LISTEN)", config.listen))?;
     tracing::info!(listen = %config.listen, "serving /healthz and /metrics");
-    let mut router = http::router(app.clone(), metrics);
+    let socket_mode = match &slack {
+        Some(slack) => slack.start_socket_mode(app.clone()).await?,
+        None => None,
+    };
+    let webhooks = slack.as_ref().and_then(|s| s.webhooks(app.clone()));
+    let mut router = http::with_slack(http::router(app.clone(), metrics), webhooks);
     if let Some(d) = &discord
         && let Some(routes) = discord::serve(d, &app).await?
     {
@@ -72,6 +85,9 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         .context("the HTTP server stopped")?;
     sweeper.abort();
     scheduler.abort();
+    if let Some(socket_mode) = socket_mode {
+        socket_mode.abort();
+    }
     app.store.close().await;
     tracing::info!("stopped");
     Ok(())

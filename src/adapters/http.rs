@@ -39,3 +39,8 @@ async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
 async fn metrics_text(State(state): State<HttpState>) -> String {
     state.metrics.render()
 }
+
+/// The common routes plus Slack's webhooks (`None`: Slack's routes answer 401, nothing to verify).
+pub fn with_slack(router: Router, slack: Option<crate::adapters::slack::Webhooks>) -> Router {
+    router.merge(crate::adapters::slack::webhooks::routes(slack))
+}

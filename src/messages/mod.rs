@@ -7,6 +7,7 @@ mod demo;
 pub mod discord;
 mod errors;
 mod program;
+pub mod slack;
 
 pub use checkin::*;
 pub use demo::demo_banner;

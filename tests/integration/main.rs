@@ -10,4 +10,5 @@ mod docs;
 mod migrations;
 mod pairing;
 mod scheduler;
+mod slack;
 mod storage;

@@ -90,7 +90,7 @@ impl FakeGateway {
         loop {
             tokio::select! {
                 Some(frame) = out_rx.recv() => {
-                    if tx.send(Message::Text(frame.to_string())).await.is_err() { return; }
+                    if tx.send(Message::Text(frame.to_string().into())).await.is_err() { return; }
                 }
                 Ok(interaction) = dispatch.recv(), if live => {
                     seq += 1;

@@ -1,0 +1,296 @@
+//! What Slack sends, decoded into an [`Invocation`] and answered within Slack's three seconds,
+//! the same way for HTTP and Socket Mode: the app gets a short budget; a reply ready in time goes
+//! back in the acknowledgement, a later one through `response_url` (ARCHITECTURE decision 8).
+
+use std::future::Future;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::chat::SlackChat;
+use super::render;
+use crate::app::{App, Caller, Input, Invocation, Reply, Visibility};
+use crate::chat::{ChannelRef, Chat, Message, MessageRef, ReplyTarget};
+use crate::commands::Root;
+use crate::domain::{Identity, Platform};
+use crate::messages;
+use crate::store;
+
+/// How long the app may take before the acknowledgement goes out without its answer.
+pub const ACK_BUDGET: Duration = Duration::from_secs(2);
+
+/// The body of an acknowledgement: nothing, or a message Slack shows at once.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ack {
+    Empty,
+    Json(Value),
+}
+
+/// A slash command, as form fields (HTTP) or the `payload` of a Socket Mode envelope.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SlashCommand {
+    pub command: String,
+    #[serde(default)]
+    pub text: String,
+    pub user_id: String,
+    #[serde(default)]
+    pub user_name: String,
+    pub channel_id: Option<String>,
+    pub response_url: Option<String>,
+    pub trigger_id: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Inbound {
+    app: App,
+    chat: SlackChat,
+    budget: Duration,
+}
+
+fn respond_body(message: &Message, visibility: Visibility) -> Value {
+    let response_type = match visibility {
+        Visibility::Private => "ephemeral",
+        Visibility::Channel => "in_channel",
+    };
+    json!({
+        "response_type": response_type,
+        "text": render::fallback(message),
+        "blocks": render::blocks(message),
+    })
+}
+
+fn slack_channel(id: Option<&str>) -> Option<ChannelRef> {
+    id.filter(|id| !id.is_empty())
+        .map(|id| ChannelRef::new(Platform::Slack, id))
+}
+
+impl Inbound {
+    pub fn new(app: App, chat: SlackChat, budget: Duration) -> Self {
+        Inbound { app, chat, budget }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Runs `work` in its own task and waits for it within the budget; past that it keeps going
+    /// and `None` says the acknowledgement cannot wait for it.
+    async fn within_budget<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+    ) -> Option<T> {
+        let mut task = tokio::spawn(work);
+        match tokio::time::timeout(self.budget, &mut task).await {
+            Ok(Ok(done)) => Some(done),
+            Ok(Err(err)) => {
+                tracing::error!(error = %err, "a Slack request's work panicked");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    pub async fn command(&self, command: SlashCommand) -> Ack {
+        let Some(root) = Root::parse(&command.command) else {
+            tracing::warn!(command = %command.command, "a slash command Tandem does not register");
+            return Ack::Empty;
+        };
+        let identity = Identity::new(Platform::Slack, command.user_id.clone());
+        let channel = slack_channel(command.channel_id.as_deref());
+        let invocation = Invocation {
+            caller: Caller::person(identity.clone(), command.user_name.clone()),
+            channel: channel.clone(),
+            input: Input::Text {
+                root,
+                // Slack escapes what people type; mentions arrive as `<@U…|name>` and stay.
+                text: render::unescape(&command.text),
+            },
+        };
+        let target = ReplyTarget {
+            user: identity,
+            channel,
+            token: command.response_url,
+            trigger: command.trigger_id,
+        };
+        let app = self.app.clone();
+        let mut task = tokio::spawn(async move { app.handle(invocation).await });
+        match tokio::time::timeout(self.budget, &mut task).await {
+            Ok(Ok(reply)) => self.answer_now(reply, &target).await,
+            Ok(Err(err)) => {
+                tracing::error!(error = %err, "a slash command panicked");
+                Ack::Json(respond_body(
+                    &messages::internal_error(),
+                    Visibility::Private,
+                ))
+            }
+            Err(_) => {
+                let me = self.clone();
+                tokio::spawn(async move {
+                    if let Ok(reply) = task.await {
+                        me.deliver(reply, &target, None).await;
+                    }
+                });
+                Ack::Json(respond_body(
+                    &messages::slack::working_on_it(),
+                    Visibility::Private,
+                ))
+            }
+        }
+    }
+
+    /// A reply ready within the budget rides on the acknowledgement; a form opens as a modal.
+    async fn answer_now(&self, reply: Reply, target: &ReplyTarget) -> Ack {
+        if let Some(form) = &reply.form {
+            if let Err(err) = self.chat.open_form(target, form).await {
+                tracing::warn!(error = %err, "could not open a form");
+            }
+            if reply.message.lines.is_empty() {
+                return Ack::Empty;
+            }
+        }
+        Ack::Json(respond_body(&reply.message, reply.visibility))
+    }
+
+    /// Sends a reply after the acknowledgement: a replacement for the clicked message, a form, a
+    /// message in the channel, or a private answer.
+    async fn deliver(&self, reply: Reply, target: &ReplyTarget, clicked: Option<MessageRef>) {
+        let result = async {
+            if let Some(form) = &reply.form {
+                self.chat.open_form(target, form).await?;
+            }
+            if let Some(replacement) = &reply.replaces {
+                match (&target.token, &clicked) {
+                    (Some(url), _) => self.chat.respond(url, replacement, true).await?,
+                    (None, Some(at)) => self.chat.update(at, replacement).await?,
+                    (None, None) => {}
+                }
+                if reply.message == *replacement || reply.message.lines.is_empty() {
+                    return Ok(());
+                }
+            }
+            match (reply.visibility, &target.channel) {
+                (Visibility::Channel, Some(channel)) => {
+                    self.chat.post(channel, &reply.message).await.map(|_| ())
+                }
+                _ => self.chat.reply_private(target, &reply.message).await,
+            }
+        }
+        .await;
+        if let Err(err) = result {
+            tracing::warn!(error = %err, user = %target.user, "could not deliver a Slack reply");
+        }
+    }
+
+    /// `block_actions` become button presses; `view_submission` closes the modal.
+    pub async fn interaction(&self, payload: Value) -> Ack {
+        match payload["type"].as_str() {
+            Some("block_actions") => {
+                let me = self.clone();
+                self.within_budget(async move { me.press(payload).await })
+                    .await;
+                Ack::Empty
+            }
+            Some("view_submission") => {
+                // The app has no entry point for form answers yet (surveys will add one).
+                tracing::info!(form = %payload["view"]["callback_id"], "form submitted");
+                Ack::Empty
+            }
+            other => {
+                tracing::debug!(kind = ?other, "ignored a Slack interaction");
+                Ack::Empty
+            }
+        }
+    }
+
+    async fn press(&self, payload: Value) {
+        let Some(user) = payload["user"]["id"].as_str() else {
+            return;
+        };
+        let identity = Identity::new(Platform::Slack, user);
+        let name = payload["user"]["name"].as_str().unwrap_or(user);
+        let channel_id = payload["container"]["channel_id"]
+            .as_str()
+            .or(payload["channel"]["id"].as_str());
+        let channel = slack_channel(channel_id);
+        let clicked = match (&channel, payload["container"]["message_ts"].as_str()) {
+            (Some(channel), Some(ts)) => Some(MessageRef {
+                channel: channel.clone(),
+                id: ts.to_string(),
+            }),
+            _ => None,
+        };
+        let target = ReplyTarget {
+            user: identity.clone(),
+            channel: channel.clone(),
+            token: payload["response_url"].as_str().map(str::to_string),
+            trigger: payload["trigger_id"].as_str().map(str::to_string),
+        };
+        let actions = payload["actions"].as_array().cloned().unwrap_or_default();
+        for action in actions {
+            let invocation = Invocation {
+                caller: Caller::person(identity.clone(), name),
+                channel: channel.clone(),
+                input: Input::Action {
+                    action: action["action_id"].as_str().unwrap_or_default().to_string(),
+                    value: action["value"].as_str().unwrap_or_default().to_string(),
+                    message: clicked.clone(),
+                },
+            };
+            let reply = self.app.handle(invocation).await;
+            self.deliver(reply, &target, clicked.clone()).await;
+        }
+    }
+
+    /// The Events API: the URL check, and each `event_id` processed once across instances.
+    pub async fn event(&self, body: Value) -> Ack {
+        match body["type"].as_str() {
+            Some("url_verification") => Ack::Json(json!({ "challenge": body["challenge"] })),
+            Some("event_callback") => {
+                let Some(id) = body["event_id"].as_str() else {
+                    return Ack::Empty;
+                };
+                let key = format!("event:{id}");
+                let first = store::inbound::first_time(
+                    self.app.store.pool(),
+                    Platform::Slack,
+                    &key,
+                    self.app.now(),
+                )
+                .await;
+                match first {
+                    Ok(true) => {
+                        let me = self.clone();
+                        self.within_budget(async move { me.on_event(&body["event"]).await })
+                            .await;
+                    }
+                    Ok(false) => tracing::debug!(event_id = id, "a retried event, skipped"),
+                    Err(err) => tracing::error!(error = %err, "could not record an event"),
+                }
+                Ack::Empty
+            }
+            _ => Ack::Empty,
+        }
+    }
+
+    async fn on_event(&self, event: &Value) {
+        match event["type"].as_str() {
+            Some("app_mention") => {
+                let Some(channel) = slack_channel(event["channel"].as_str()) else {
+                    return;
+                };
+                if let Err(err) = self
+                    .chat
+                    .post(&channel, &messages::slack::mention_hint())
+                    .await
+                {
+                    tracing::warn!(error = %err, "could not answer a mention");
+                }
+            }
+            Some(kind @ ("tokens_revoked" | "app_uninstalled")) => {
+                tracing::error!(event = kind, "Slack says the app lost access: reinstall it");
+            }
+            other => tracing::debug!(kind = ?other, "ignored a Slack event"),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The Slack adapter: a real Slack app over Socket Mode or HTTP, on slack-morphism. It verifies,
+//! decodes and acknowledges what Slack sends, renders the message model as Block Kit, and
+//! implements the Chat port; every rule about the program stays in the app.
+
+mod chat;
+pub mod inbound;
+pub mod manifest;
+mod outbound;
+pub mod render;
+mod socket_mode;
+mod spaces;
+mod startup;
+pub mod verify;
+pub mod webhooks;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::SecretString;
+
+pub use chat::SlackChat;
+pub use inbound::{ACK_BUDGET, Inbound};
+pub use spaces::channel_name;
+pub use webhooks::Webhooks;
+
+use crate::app::App;
+use crate::config::SlackArgs;
+use outbound::Outbound;
+use socket_mode::SocketMode;
+
+/// Slack's settings once checked: a bot token, and Socket Mode or a signing secret.
+#[derive(Clone)]
+pub struct SlackSettings {
+    pub bot_token: SecretString,
+    pub app_token: Option<SecretString>,
+    pub signing_secret: Option<SecretString>,
+    pub api_url: String,
+    /// How long a request may work before it is acknowledged without its answer.
+    pub ack_budget: Duration,
+}
+
+impl SlackSettings {
+    /// `None` when Slack is off (no `SLACK_BOT_TOKEN`).
+    pub fn from_args(args: &SlackArgs) -> anyhow::Result<Option<SlackSettings>> {
+        let Some(bot_token) = args.bot_token.clone() else {
+            return Ok(None);
+        };
+        if args.app_token.is_none() && args.signing_secret.is_none() {
+            anyhow::bail!(
+                "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor \
+                 SLACK_SIGNING_SECRET (HTTP mode) is: set one of them"
+            );
+        }
+        Ok(Some(SlackSettings {
+            bot_token,
+            app_token: args.app_token.clone(),
+            signing_secret: args.signing_secret.clone(),
+            api_url: args.slack_api_url.clone(),
+            ack_budget: ACK_BUDGET,
+        }))
+    }
+}
+
+/// A connected Slack workspace: the Chat port, and what serves its inbound side.
+#[derive(Clone)]
+pub struct Slack {
+    settings: SlackSettings,
+    client: Arc<outbound::Client>,
+    chat: SlackChat,
+    /// The bot's own user id, from auth.test.
+    pub bot_user_id: String,
+}
+
+impl Slack {
+    /// Builds the client and checks the token and its scopes: a wrong token or a missing scope
+    /// stops start-up with a message that says which.
+    pub async fn connect(settings: SlackSettings) -> anyhow::Result<Slack> {
+        let client = Arc::new(
+            outbound::client(&settings.api_url).context("could not set up the Slack client")?,
+        );
+        let bot_user_id = startup::check_bot_token(&settings.api_url, &settings.bot_token).await?;
+        let chat = SlackChat::new(Outbound::new(client.clone(), &settings.bot_token));
+        Ok(Slack {
+            settings,
+            client,
+            chat,
+            bot_user_id,
+        })
+    }
+
+    pub fn chat(&self) -> SlackChat {
+        self.chat.clone()
+    }
+
+    pub fn inbound(&self, app: App) -> Inbound {
+        Inbound::new(app, self.chat.clone(), self.settings.ack_budget)
+    }
+
+    /// The HTTP routes' state, when a signing secret is set.
+    pub fn webhooks(&self, app: App) -> Option<Webhooks> {
+        let secret = self.settings.signing_secret.clone()?;
+        Some(Webhooks {
+            inbound: self.inbound(app),
+            secret,
+        })
+    }
+
+    /// Starts Socket Mode when `SLACK_APP_TOKEN` is set. The first connection is opened here, so
+    /// a wrong app token stops start-up instead of retrying forever.
+    pub async fn start_socket_mode(
+        &self,
+        app: App,
+    ) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+        let Some(app_token) = &self.settings.app_token else {
+            return Ok(None);
+        };
+        let socket = SocketMode::new(self.client.clone(), app_token);
+        let first = socket.open().await.map_err(|err| {
+            anyhow::anyhow!(
+                "SLACK_APP_TOKEN was refused ({err}): use the app-level token (xapp-…) with the \
+                 connections:write scope, and turn Socket Mode on for the app"
+            )
+        })?;
+        let inbound = self.inbound(app);
+        Ok(Some(tokio::spawn(socket.run(inbound, Some(first)))))
+    }
+}

@@ -1,0 +1,414 @@
+//! A fake Slack Web API on loopback: records every call, checks the bearer token and each
+//! method's parameters against Slack's published spec, answers with the real response shapes,
+//! and can inject 429s and `ok: false` errors. Response URLs and Socket Mode live here too.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, post};
+use serde_json::{Value, json};
+
+pub const BOT_TOKEN: &str = "xoxb-fake-bot";
+pub const APP_TOKEN: &str = "xapp-fake-app";
+pub const BOT_USER: &str = "UTANDEM";
+pub const ALL_SCOPES: &str =
+    "app_mentions:read,chat:write,commands,groups:read,groups:write,users:read,users:read.email";
+
+/// One Web API call as the fake saw it.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub params: Value,
+    pub at: Instant,
+}
+
+/// A fault to answer the next call of a method with.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    RateLimited { retry_after_secs: u64 },
+    Error(&'static str),
+}
+
+#[derive(Debug, Clone)]
+struct Channel {
+    id: String,
+    name: String,
+    purpose: String,
+    members: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct World {
+    pub calls: Vec<Call>,
+    pub responses: Vec<(String, Value)>,
+    pub violations: Vec<String>,
+    faults: HashMap<String, VecDeque<Fault>>,
+    channels: Vec<Channel>,
+    next_id: u64,
+    pub scopes: String,
+    pub socket_url: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct FakeSlack {
+    pub world: Arc<Mutex<World>>,
+    pub base: String,
+}
+
+/// The published Web API spec (shared/specs beside the repository).
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/specs/slack/web_api_openapi_v2.json"
+        );
+        let text = std::fs::read_to_string(path).expect("read the Slack Web API spec");
+        serde_json::from_str(&text).expect("the Slack spec is JSON")
+    })
+}
+
+/// Unknown or missing parameters for `method`, where the spec covers it.
+fn check_against_spec(method: &str, params: &Value) -> Vec<String> {
+    let Some(path) = spec()["paths"].get(format!("/{method}")) else {
+        return vec![];
+    };
+    let Some(op) = path.as_object().and_then(|ops| ops.values().next()) else {
+        return vec![];
+    };
+    let declared: Vec<(&str, bool)> = op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| (p["name"].as_str().unwrap_or(""), p["required"] == true))
+        .collect();
+    let mut problems = vec![];
+    for key in params.as_object().into_iter().flatten().map(|(k, _)| k) {
+        if !declared.iter().any(|(name, _)| name == key) {
+            problems.push(format!("{method}: parameter `{key}` is not in the spec"));
+        }
+    }
+    for (name, required) in &declared {
+        if *required && *name != "token" && params.get(*name).is_none() {
+            problems.push(format!("{method}: required parameter `{name}` is missing"));
+        }
+    }
+    problems
+}
+
+fn user_profile(id: &str) -> Option<Value> {
+    let (name, zone) = match id {
+        "UCOORD" => ("Gina", "Pacific/Auckland"),
+        "UMENTOR" => ("Mia", "Asia/Hong_Kong"),
+        "UMENTEE" => ("Ned", "Europe/London"),
+        "UOTHER" => ("Olly", "America/New_York"),
+        _ => return None,
+    };
+    Some(json!({
+        "id": id, "team_id": "T0FAKE", "name": name.to_lowercase(), "deleted": false,
+        "real_name": format!("{name} Example"), "tz": zone, "tz_label": zone, "tz_offset": 0,
+        "is_bot": false, "is_admin": false, "is_owner": false, "updated": 1700000000,
+        "profile": { "display_name": name, "real_name": format!("{name} Example"),
+            "email": format!("{}@example.org", name.to_lowercase()) }
+    }))
+}
+
+fn channel_json(c: &Channel) -> Value {
+    json!({
+        "id": c.id, "name": c.name, "name_normalized": c.name, "is_channel": false,
+        "is_group": true, "is_im": false, "is_mpim": false, "is_private": true,
+        "created": 1700000000, "creator": BOT_USER, "is_archived": false, "is_general": false,
+        "unlinked": 0, "is_shared": false, "is_ext_shared": false, "is_org_shared": false,
+        "pending_shared": [], "is_pending_ext_shared": false, "is_member": true,
+        "topic": { "value": "", "creator": "", "last_set": 0 },
+        "purpose": { "value": c.purpose, "creator": BOT_USER, "last_set": 1700000000 },
+        "previous_names": [], "num_members": c.members.len() + 1
+    })
+}
+
+/// Query string, form body or JSON body, as one JSON object of parameters.
+fn parameters(query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Value {
+    let mut out = serde_json::Map::new();
+    let mut add_form = |text: &[u8]| {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(text).unwrap_or_default();
+        for (k, v) in pairs {
+            out.insert(k, Value::String(v));
+        }
+    };
+    if let Some(q) = query {
+        add_form(q.as_bytes());
+    }
+    let is_json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        if let Ok(Value::Object(map)) = serde_json::from_slice(body) {
+            out.extend(map);
+        }
+    } else if !body.is_empty() {
+        add_form(body);
+    }
+    Value::Object(out)
+}
+
+fn ok(mut body: Value) -> Response {
+    body["ok"] = Value::Bool(true);
+    axum::Json(body).into_response()
+}
+
+fn err(code: &str) -> Response {
+    axum::Json(json!({ "ok": false, "error": code })).into_response()
+}
+
+/// `users` as Slack takes it (comma-separated) or as a JSON array.
+fn list(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Value::String(s) => s
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        _ => vec![],
+    }
+}
+
+async fn web_api(
+    State(fake): State<FakeSlack>,
+    Path(method): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params = parameters(query.as_deref(), &headers, &body);
+    let mut w = fake.world.lock().unwrap();
+    w.calls.push(Call {
+        method: method.clone(),
+        params: params.clone(),
+        at: Instant::now(),
+    });
+    let problems = check_against_spec(&method, &params);
+    w.violations.extend(problems);
+    let wanted = if method == "apps.connections.open" {
+        APP_TOKEN
+    } else {
+        BOT_TOKEN
+    };
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+    if auth != Some(&format!("Bearer {wanted}")) {
+        return err("invalid_auth");
+    }
+    if let Some(fault) = w.faults.get_mut(&method).and_then(|q| q.pop_front()) {
+        return match fault {
+            Fault::RateLimited { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                [
+                    ("retry-after", retry_after_secs.to_string()),
+                    ("content-type", "application/json".into()),
+                ],
+                json!({ "ok": false, "error": "ratelimited" }).to_string(),
+            )
+                .into_response(),
+            Fault::Error(code) => err(code),
+        };
+    }
+    answer(&mut w, &method, &params)
+}
+
+fn answer(w: &mut World, method: &str, p: &Value) -> Response {
+    w.next_id += 1;
+    let n = w.next_id;
+    let s = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+    match method {
+        "auth.test" => {
+            let mut response = ok(
+                json!({ "url": "https://fake.slack.com/", "team": "Fake Team",
+                "user": "tandem", "team_id": "T0FAKE", "user_id": BOT_USER, "bot_id": "B0FAKE" }),
+            );
+            let scopes = w.scopes.parse().unwrap();
+            response.headers_mut().insert("x-oauth-scopes", scopes);
+            response
+        }
+        "apps.connections.open" => match &w.socket_url {
+            Some(url) => ok(json!({ "url": url })),
+            None => err("not_allowed_token_type"),
+        },
+        "conversations.create" => {
+            let name = s("name");
+            if w.channels.iter().any(|c| c.name == name) {
+                return err("name_taken");
+            }
+            let channel = Channel {
+                id: format!("C{n:06}"),
+                name,
+                purpose: String::new(),
+                members: vec![],
+            };
+            let body = json!({ "channel": channel_json(&channel) });
+            w.channels.push(channel);
+            ok(body)
+        }
+        "conversations.setPurpose" => {
+            let Some(c) = w.channels.iter_mut().find(|c| c.id == s("channel")) else {
+                return err("channel_not_found");
+            };
+            c.purpose = s("purpose");
+            ok(json!({ "purpose": c.purpose }))
+        }
+        "conversations.invite" => {
+            let users = list(&p["users"]);
+            if users.iter().any(|u| user_profile(u).is_none()) {
+                return err("user_not_found");
+            }
+            let Some(c) = w.channels.iter_mut().find(|c| c.id == s("channel")) else {
+                return err("channel_not_found");
+            };
+            if users.iter().all(|u| c.members.contains(u)) {
+                return err("already_in_channel");
+            }
+            for u in users {
+                if !c.members.contains(&u) {
+                    c.members.push(u);
+                }
+            }
+            ok(json!({ "channel": channel_json(c) }))
+        }
+        "conversations.list" => {
+            let channels: Vec<Value> = w.channels.iter().map(channel_json).collect();
+            ok(json!({ "channels": channels, "response_metadata": { "next_cursor": "" } }))
+        }
+        "users.info" => match user_profile(&s("user")) {
+            Some(user) => ok(json!({ "user": user })),
+            None => err("user_not_found"),
+        },
+        "chat.postMessage" | "chat.update" => {
+            let channel = s("channel");
+            if channel.starts_with('C') && !w.channels.iter().any(|c| c.id == channel) {
+                return err("channel_not_found");
+            }
+            let ts = if method == "chat.update" {
+                s("ts")
+            } else {
+                format!("1700000000.{n:06}")
+            };
+            ok(
+                json!({ "channel": channel, "ts": ts, "message": { "type": "message",
+                "ts": ts, "text": p["text"], "user": BOT_USER, "bot_id": "B0FAKE", "blocks": p["blocks"] } }),
+            )
+        }
+        "chat.postEphemeral" => ok(json!({ "message_ts": format!("1700000000.{n:06}") })),
+        "views.open" => {
+            let mut view = p["view"].clone();
+            if let Value::String(text) = &view {
+                view = serde_json::from_str(text).unwrap_or(Value::Null);
+            }
+            view["id"] = json!(format!("V{n:06}"));
+            view["team_id"] = json!("T0FAKE");
+            view["state"] = json!({ "values": {} });
+            view["hash"] = json!("h1");
+            ok(json!({ "view": view }))
+        }
+        _ => {
+            w.violations.push(format!("unexpected method {method}"));
+            err("unknown_method")
+        }
+    }
+}
+
+async fn response_url(
+    State(fake): State<FakeSlack>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    fake.world.lock().unwrap().responses.push((id, body));
+    ok(json!({}))
+}
+
+impl FakeSlack {
+    pub async fn start() -> FakeSlack {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let fake = FakeSlack {
+            world: Arc::new(Mutex::new(World {
+                scopes: ALL_SCOPES.into(),
+                ..World::default()
+            })),
+            base,
+        };
+        let router = Router::new()
+            .route("/api/{method}", any(web_api))
+            .route("/response/{id}", post(response_url))
+            .with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        fake
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("{}/api", self.base)
+    }
+
+    pub fn response_url(&self, id: &str) -> String {
+        format!("{}/response/{id}", self.base)
+    }
+
+    pub fn calls(&self, method: &str) -> Vec<Call> {
+        let w = self.world.lock().unwrap();
+        w.calls
+            .iter()
+            .filter(|c| c.method == method)
+            .cloned()
+            .collect()
+    }
+
+    pub fn inject(&self, method: &str, fault: Fault) {
+        let mut w = self.world.lock().unwrap();
+        w.faults
+            .entry(method.to_string())
+            .or_default()
+            .push_back(fault);
+    }
+
+    pub fn responses(&self, id: &str) -> Vec<Value> {
+        let w = self.world.lock().unwrap();
+        w.responses
+            .iter()
+            .filter(|(i, _)| i == id)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+
+    /// Channel name → its members.
+    pub fn channels(&self) -> BTreeMap<String, Vec<String>> {
+        let w = self.world.lock().unwrap();
+        w.channels
+            .iter()
+            .map(|c| (c.name.clone(), c.members.clone()))
+            .collect()
+    }
+
+    /// Every call must have matched the spec and hit a known method.
+    pub fn assert_clean(&self) {
+        let w = self.world.lock().unwrap();
+        assert!(w.violations.is_empty(), "the fake saw: {:#?}", w.violations);
+    }
+}
+
+/// Polls `check` until it holds: for work that lands after an acknowledgement.
+pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

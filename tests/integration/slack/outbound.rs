@@ -1,0 +1,150 @@
+//! The outbound side against the fake: 429 with Retry-After honoured, `ok: false` errors sorted,
+//! profiles read, start-up refused with a clear reason, and the manifest in step with the code.
+
+use std::time::Duration;
+
+use tandem::adapters::slack::{ACK_BUDGET, Slack, manifest};
+use tandem::chat::{ChannelRef, Chat, ChatError, Message};
+use tandem::domain::{Identity, Platform};
+
+use super::fake::{ALL_SCOPES, FakeSlack, Fault};
+use super::settings;
+
+async fn connected() -> (FakeSlack, Slack) {
+    let fake = FakeSlack::start().await;
+    let slack = Slack::connect(settings(&fake, false, ACK_BUDGET))
+        .await
+        .unwrap();
+    (fake, slack)
+}
+
+#[tokio::test]
+async fn rate_limits_are_waited_out_and_errors_sorted() {
+    let (fake, slack) = connected().await;
+    let chat = slack.chat();
+    let dm = ChannelRef::new(Platform::Slack, "UMENTOR");
+    let hello = Message::new().line("Hello");
+
+    fake.inject(
+        "chat.postMessage",
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
+    chat.post(&dm, &hello).await.expect("posted after waiting");
+    let calls = fake.calls("chat.postMessage");
+    assert_eq!(calls.len(), 2);
+    assert!(
+        calls[1].at - calls[0].at >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
+
+    fake.inject("chat.postMessage", Fault::Error("channel_not_found"));
+    let err = chat.post(&dm, &hello).await.unwrap_err();
+    assert_eq!(
+        err,
+        ChatError::permanent("chat.postMessage: channel_not_found")
+    );
+    assert_eq!(
+        fake.calls("chat.postMessage").len(),
+        3,
+        "a permanent error is not retried"
+    );
+
+    for _ in 0..3 {
+        fake.inject("chat.update", Fault::Error("internal_error"));
+    }
+    let at = tandem::chat::MessageRef {
+        channel: dm.clone(),
+        id: "1.2".into(),
+    };
+    let err = chat.update(&at, &hello).await.unwrap_err();
+    assert!(!err.is_permanent(), "{err}");
+    assert_eq!(
+        fake.calls("chat.update").len(),
+        3,
+        "retried, then handed back"
+    );
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn profiles_come_from_users_info() {
+    let (_fake, slack) = connected().await;
+    let profile = slack
+        .chat()
+        .profile(&Identity::new(Platform::Slack, "UMENTOR"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(profile.display_name, "Mia");
+    assert_eq!(profile.zone, Some(chrono_tz::Asia::Hong_Kong));
+    assert_eq!(profile.email.as_deref(), Some("mia@example.org"));
+}
+
+#[tokio::test]
+async fn start_up_names_a_wrong_token_or_a_missing_scope() {
+    let fake = FakeSlack::start().await;
+    let mut wrong = settings(&fake, false, ACK_BUDGET);
+    wrong.bot_token = "xoxb-wrong".into();
+    let err = Slack::connect(wrong).await.err().unwrap().to_string();
+    assert!(
+        err.contains("SLACK_BOT_TOKEN") && err.contains("invalid_auth"),
+        "{err}"
+    );
+    assert!(!err.contains("xoxb-wrong"), "no token in errors: {err}");
+
+    fake.world.lock().unwrap().scopes = ALL_SCOPES.replace(",groups:write", "");
+    let err = Slack::connect(settings(&fake, false, ACK_BUDGET))
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("groups:write") && err.contains("reinstall"),
+        "{err}"
+    );
+
+    fake.world.lock().unwrap().scopes = ALL_SCOPES.into();
+    let slack = Slack::connect(settings(&fake, true, ACK_BUDGET))
+        .await
+        .unwrap();
+    let app = crate::support::TestApp::new(crate::support::TestDb::sqlite().await)
+        .await
+        .app;
+    let err = slack
+        .start_socket_mode(app)
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("SLACK_APP_TOKEN"), "{err}");
+}
+
+#[test]
+fn the_manifest_lists_exactly_what_the_bot_uses() {
+    let socket = manifest::manifest(None);
+    for scope in manifest::BOT_SCOPES {
+        assert!(socket.contains(&format!("      - {scope}\n")), "{scope}");
+    }
+    assert_eq!(
+        socket.matches("\n      - ").count(),
+        manifest::BOT_SCOPES.len() + 1,
+        "scopes + one event"
+    );
+    for command in ["/mentoring", "/checkin", "/survey"] {
+        assert!(
+            socket.contains(&format!("- command: {command}\n")),
+            "{command}"
+        );
+    }
+    assert!(socket.contains("socket_mode_enabled: true"));
+    assert!(socket.contains("interactivity:\n    is_enabled: true"));
+    assert!(!socket.contains("url:"), "no public URL in Socket Mode");
+
+    let http = manifest::manifest(Some("https://tandem.example.org/"));
+    assert!(http.contains("socket_mode_enabled: false"));
+    assert!(http.contains("url: https://tandem.example.org/slack/commands"));
+    assert!(http.contains("request_url: https://tandem.example.org/slack/interactions"));
+    assert!(http.contains("request_url: https://tandem.example.org/slack/events"));
+}
