@@ -236,7 +236,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     console.take_landed();
     println!(
         "{}",
-        messages::demo_banner(&app, fresh, &args.database_url).await?
+        messages::demo_banner(&seed::overview(&app).await?, fresh, &args.database_url)
     );
     let mut session = Session::new(app, console, clock, seed::COORDINATORS[0]);
     match &args.script {

@@ -64,7 +64,12 @@ impl App {
     /// and left for a coordinator; transient ones are tried again on the next sweep.
     pub async fn open_missing_spaces(&self) -> anyhow::Result<usize> {
         let mut made = 0;
-        for pair in store::pairs::without_space(self.store.pool()).await? {
+        let pairs = store::pairs::without_space(self.store.pool()).await?;
+        // A pair on a platform this instance is not connected to waits for one that is.
+        for pair in pairs
+            .into_iter()
+            .filter(|p| self.chats.on(p.platform).is_ok())
+        {
             match self.open_space(&pair).await {
                 Ok(_) => made += 1,
                 Err(err) => {

@@ -259,7 +259,14 @@ pub fn status(
         }
     }
     if missed > 0 {
-        message = message.line(format!("{missed} scheduled check-ins were missed while Tandem was down for longer than the grace period."));
+        let missed = super::count(
+            missed as usize,
+            "scheduled check-in was",
+            "scheduled check-ins were",
+        );
+        message = message.line(format!(
+            "{missed} missed while Tandem was down for longer than the grace period."
+        ));
     }
     message
 }

@@ -2,13 +2,19 @@
 
 use std::fmt::Write as _;
 
-use crate::app::App;
 use crate::chat::message::format_local;
-use crate::store;
+use crate::domain::{Intake, IntakeState, Participant};
+use crate::store::webinars::Webinar;
 
-pub async fn demo_banner(app: &App, fresh: bool, database: &str) -> anyhow::Result<String> {
-    let db = app.store.pool();
-    let now = app.now();
+/// What the first screen shows, gathered by the console adapter.
+#[derive(Debug, Clone)]
+pub struct DemoOverview {
+    pub intakes: Vec<(Intake, IntakeState, usize)>,
+    pub coordinators: Vec<Participant>,
+    pub next_webinar: Option<Webinar>,
+}
+
+pub fn demo_banner(overview: &DemoOverview, fresh: bool, database: &str) -> String {
     let mut out = String::from("Tandem demo: a mentoring program in your terminal.\n");
     if !fresh {
         let _ = writeln!(
@@ -17,22 +23,18 @@ pub async fn demo_banner(app: &App, fresh: bool, database: &str) -> anyhow::Resu
         );
     }
     out.push_str("\nIntakes:\n");
-    for intake in store::intakes::list(db).await? {
-        let pairs = store::pairs::list_for_intake(db, &intake.id, false)
-            .await?
-            .len();
-        let state = intake.state_at(now).as_str();
+    for (intake, state, pairs) in &overview.intakes {
         let _ = writeln!(
             out,
-            "  {:<16} {:>2} pairs  {:<18} {state}",
+            "  {:<16} {:>2} pairs  {:<18} {}",
             intake.name,
             pairs,
-            intake.zone.name()
+            intake.zone.name(),
+            state.as_str()
         );
     }
-    let coordinators =
-        store::participants::find_many(db, &store::coordinators::list(db).await?).await?;
-    let names: Vec<String> = coordinators
+    let names: Vec<String> = overview
+        .coordinators
         .iter()
         .map(|c| {
             format!(
@@ -43,7 +45,7 @@ pub async fn demo_banner(app: &App, fresh: bool, database: &str) -> anyhow::Resu
         })
         .collect();
     let _ = writeln!(out, "Coordinators: {}", names.join(", "));
-    if let Some(w) = store::webinars::next_for(db, None, now).await? {
+    if let Some(w) = &overview.next_webinar {
         let _ = writeln!(
             out,
             "Next webinar: \"{}\", {}",
@@ -54,18 +56,20 @@ pub async fn demo_banner(app: &App, fresh: bool, database: &str) -> anyhow::Resu
             let _ = writeln!(out, "  with {speakers}");
         }
     }
-    let acting = coordinators
+    let acting = overview
+        .coordinators
         .first()
         .map(|c| c.display_name.as_str())
         .unwrap_or("a coordinator");
     let _ = write!(
         out,
         "\nYou are {acting}, a coordinator. Try:\n\
+         \x20 /mentoring status                each pair's last check-in, quiet pairs first\n\
          \x20 /mentoring pairs                 the newest intake's pairs\n\
-         \x20 /mentoring intake list           every intake\n\
+         \x20 :advance 10d                     move time on: the next check-ins arrive\n\
          \x20 as aroha                         become a participant\n\
          \x20 /mentoring pause until:2027-01-31\n\
          \x20 :help                            the demo's own commands\n"
     );
-    Ok(out)
+    out
 }

@@ -10,11 +10,20 @@ mod program;
 pub mod slack;
 
 pub use checkin::*;
-pub use demo::demo_banner;
+pub use demo::{DemoOverview, demo_banner};
 pub use errors::{internal_error, parse_error, user_error};
 pub use program::*;
 
 use crate::chat::Text;
+
+/// `1 pair`, `3 pairs`.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
 
 /// The closing line of every error: where to look next.
 pub(crate) fn help_hint() -> Text {

@@ -53,13 +53,16 @@ pub fn intake_list(intakes: &[IntakeSummary]) -> Message {
             "There are no intakes yet. Start one with `/mentoring intake create NAME tz:ZONE`.",
         );
     }
-    let mut message = Message::new().line(format!("{} intakes, newest first:", intakes.len()));
+    let mut message = Message::new().line(format!(
+        "{}, newest first:",
+        super::count(intakes.len(), "intake", "intakes")
+    ));
     for s in intakes {
         message = message.line(Text::new().plain("• *").user(s.intake.name.clone()).plain(
             format!(
-                "*: {}, {} pairs, {}, {}",
+                "*: {}, {}, {}, {}",
                 s.state.as_str(),
-                s.pairs,
+                super::count(s.pairs, "pair", "pairs"),
                 s.intake.zone.name(),
                 dates(&s.intake)
             ),
@@ -147,7 +150,10 @@ pub fn pair_list(intake: &Intake, rows: &[PairRow], now: Timestamp) -> Message {
     }
     let mut message = Message::new().line(
         Text::new()
-            .plain(format!("{} active pairs in *", rows.len()))
+            .plain(format!(
+                "{} in *",
+                super::count(rows.len(), "active pair", "active pairs")
+            ))
             .user(intake.name.clone())
             .plain("*:"),
     );

@@ -62,9 +62,8 @@ async fn the_sample_program_looks_alive(db: TestDb) {
             .is_some()
     );
     assert_eq!(console.channels().len(), 47, "one private space per pair");
-    let banner = tandem::messages::demo_banner(&app, true, "sqlite://x")
-        .await
-        .unwrap();
+    let banner =
+        tandem::messages::demo_banner(&seed::overview(&app).await.unwrap(), true, "sqlite://x");
     assert!(
         banner.contains("Next webinar: \"Building your professional network\""),
         "{banner}"

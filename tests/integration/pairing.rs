@@ -68,9 +68,9 @@ async fn intakes_are_created_listed_and_defaulted(db: TestDb) {
         "closed intakes are skipped: {said}"
     );
     let said = t.coordinator("intake list").await;
-    assert!(said.contains("*2027 February*: closed, 1 pairs"), "{said}");
+    assert!(said.contains("*2027 February*: closed, 1 pair,"), "{said}");
     assert!(
-        said.contains("*2026 February*: active, 1 pairs, Pacific/Auckland"),
+        said.contains("*2026 February*: active, 1 pair, Pacific/Auckland"),
         "{said}"
     );
     let said = t

@@ -200,7 +200,7 @@ async fn downtime_sends_late_within_grace_and_records_older_as_missed(db: TestDb
     assert_eq!((report.missed, report.sent), (1, 0));
     assert_eq!(prompts(&t, 0), 1);
     let said = t.coordinator("status").await;
-    assert!(said.contains("1 scheduled check-ins were missed"), "{said}");
+    assert!(said.contains("1 scheduled check-in was missed"), "{said}");
 }
 
 async fn a_skipped_local_time_still_gets_its_check_in(db: TestDb) {

@@ -399,3 +399,25 @@ async fn add_webinar(app: &App, now: Timestamp) -> anyhow::Result<()> {
     store::webinars::insert(app.store.pool(), &webinar).await?;
     Ok(())
 }
+
+/// What the demo's first screen shows about the program in the database.
+pub async fn overview(app: &App) -> anyhow::Result<crate::messages::DemoOverview> {
+    let db = app.store.pool();
+    let now = app.now();
+    let mut intakes = Vec::new();
+    for intake in store::intakes::list(db).await? {
+        let pairs = store::pairs::list_for_intake(db, &intake.id, false)
+            .await?
+            .len();
+        intakes.push((intake.clone(), intake.state_at(now), pairs));
+    }
+    let mut coordinators =
+        store::participants::find_many(db, &store::coordinators::list(db).await?).await?;
+    coordinators.sort_by(|a, b| a.console_name.cmp(&b.console_name));
+    let next_webinar = store::webinars::next_for(db, None, now).await?;
+    Ok(crate::messages::DemoOverview {
+        intakes,
+        coordinators,
+        next_webinar,
+    })
+}
