@@ -21,6 +21,9 @@ use crate::store::{Store, redact};
 const SPACE_SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
 /// How often the scheduler looks for due work: well inside a minute, the finest cron step.
 const SCHEDULER_EVERY: Duration = Duration::from_secs(10);
+/// How long inbound request keys are remembered: far longer than Slack's 5-minute signature
+/// window and its event retries.
+const INBOUND_MEMORY: Duration = Duration::from_secs(24 * 3600);
 /// Workers sending deliveries at once; the platforms' pacing, not this, sets the rate.
 const WORKERS: usize = 4;
 
@@ -112,6 +115,10 @@ async fn run_scheduler(app: App) {
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
+        let day_ago = crate::domain::Timestamp(app.now().0 - INBOUND_MEMORY.as_millis() as i64);
+        if let Err(err) = crate::store::inbound::prune(app.store.pool(), day_ago).await {
+            tracing::warn!(error = %err, "could not prune the inbound deduplication table");
+        }
         match app.run_due_with(WORKERS).await {
             Ok(report) if report != Default::default() => tracing::info!(?report, "scheduler run"),
             Ok(_) => {}

@@ -22,10 +22,10 @@ pub fn router(app: App, metrics: PrometheusHandle) -> Router {
         .with_state(HttpState { app, metrics })
 }
 
-/// 200 when the database answers, 503 otherwise.
 /// How long `/healthz` waits for the database.
 const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// 200 when the database answers in time, 503 otherwise.
 async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
     // A load balancer wants an answer in time, not the pool's full acquire timeout.
     let probe = sqlx::query("SELECT 1").execute(state.app.store.pool());

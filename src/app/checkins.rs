@@ -289,6 +289,11 @@ impl App {
         if !pair.member_ids().contains(&person.id.as_str()) {
             return Err(UserError::NotYours.into());
         }
+        let intake = self.intake_of(&pair).await?;
+        let this_month = month_of(self.now(), intake.zone);
+        if crate::domain::checkin::first_day(month).is_none() || month > this_month.as_str() {
+            return Err(UserError::UnknownAction.into());
+        }
         if pair.ended_at.is_some() {
             return Err(UserError::PairEnded.into());
         }

@@ -130,6 +130,9 @@ pub trait Chat: Send + Sync {
     }
 }
 
+/// How long work for a platform this instance is not connected to waits before another try.
+pub const NOT_CONNECTED_RETRY: Duration = Duration::from_secs(10 * 60);
+
 /// The adapters that are switched on, by platform: everything addressed to a person goes out on
 /// their own platform.
 #[derive(Clone, Default)]
@@ -147,10 +150,16 @@ impl Chats {
         self
     }
 
+    /// The adapter for `platform`. Not being connected is temporary from the work's point of
+    /// view: another instance (or this one, after a restart with the token) can do it, so the
+    /// scheduler leaves it for later instead of failing it for good.
     pub fn on(&self, platform: Platform) -> Result<&Arc<dyn Chat>, ChatError> {
-        self.by_platform
-            .get(&platform)
-            .ok_or_else(|| ChatError::permanent(format!("{} is not connected", platform.as_str())))
+        self.by_platform.get(&platform).ok_or_else(|| {
+            ChatError::transient(
+                format!("{} is not connected", platform.as_str()),
+                Some(NOT_CONNECTED_RETRY),
+            )
+        })
     }
 
     pub fn is_empty(&self) -> bool {

@@ -96,7 +96,8 @@ impl Cron {
         zone: Tz,
     ) -> impl Iterator<Item = Timestamp> + '_ {
         // Walk the wall clock (local times as if they were UTC), then place each on the zone's
-        // timeline. Starting an hour early covers a start inside a repeated hour.
+        // timeline. Starting three hours early covers a start inside a repeated hour
+        // (the longest DST shift is an hour; the margin is cheap).
         let local_start = after.to_utc().with_timezone(&zone).naive_local() - Duration::hours(3);
         let mut last = after;
         self.schedule

@@ -276,7 +276,7 @@ async fn pairs_live_on_one_platform(db: TestDb) {
         reply
             .message
             .plain_text()
-            .contains("couldn't be made yet (platform refused: slack is not connected)")
+            .contains("couldn't be made yet (temporary platform error: slack is not connected)")
     );
     let pair = store::pairs::without_space(t.db.store.pool())
         .await

@@ -197,6 +197,8 @@ impl Session {
                 use crate::chat::Chat;
                 let _ = self.console.post(&channel, &reply.message).await;
             }
+            // A reply that only repeats the replaced message is shown once, as the update.
+            _ if reply.replaces.as_ref() == Some(&reply.message) && clicked.is_some() => {}
             _ => {
                 self.console.keep_reply(&self.acting, &reply.message);
             }
