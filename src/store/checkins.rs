@@ -91,10 +91,9 @@ pub async fn for_pairs<'c, E: Executor<'c, Database = Any>>(
     if pair_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (2..=pair_ids.len() + 1).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM checkins WHERE month = $1 AND pair_id IN ({})",
-        marks.join(", ")
+        super::placeholders(2, pair_ids.len())
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(month);
     for id in pair_ids {

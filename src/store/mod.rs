@@ -240,6 +240,14 @@ pub fn redact(url: &str) -> String {
     format!("{scheme}://{user}:***@{host}")
 }
 
+/// `$first, $first+1, …` for `count` values: the placeholders of an `IN (…)` list.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// True when `err` is a unique-constraint violation: the database telling us a rule was already
 /// taken by someone else (a name in use, a person already paired).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {

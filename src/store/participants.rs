@@ -113,10 +113,9 @@ pub async fn find_many<'c, E: Executor<'c, Database = Any>>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM participants WHERE id IN ({})",
-        marks.join(", ")
+        super::placeholders(1, ids.len())
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for id in ids {

@@ -2,21 +2,16 @@
 //! authorization, coordinators, pauses, and pair spaces that survive platform errors.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
-use async_trait::async_trait;
 use sqlx::Row;
-use tandem::adapters::console::ConsoleChat;
 use tandem::app::{Caller, Input, Invocation, Outcome};
-use tandem::chat::{
-    ChannelRef, Chat, ChatError, Form, Message, MessageRef, ReplyTarget, SpaceRequest,
-};
 use tandem::commands::{Access, Root, TABLE};
 use tandem::domain::{Identity, Platform, Role};
 use tandem::store;
 
 use crate::on_both_backends;
-use crate::support::{TestApp, TestDb};
+use crate::support::{FlakyChat, TestApp, TestDb};
 
 on_both_backends!(
     intakes_are_created_listed_and_defaulted,
@@ -454,50 +449,10 @@ async fn participants_pause_and_resume(db: TestDb) {
     assert!(t.coordinator("pairs").await.contains("aroha → ben (active"));
 }
 
-/// A Chat that fails while `down` is set, then behaves like the console.
-struct Outage {
-    down: AtomicBool,
-    console: ConsoleChat,
-}
-
-#[async_trait]
-impl Chat for Outage {
-    fn platform(&self) -> Platform {
-        Platform::Console
-    }
-    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<ChannelRef, ChatError> {
-        if self.down.load(Ordering::SeqCst) {
-            return Err(ChatError::transient("HTTP 503", None));
-        }
-        self.console.ensure_private_space(request).await
-    }
-    async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError> {
-        self.console.post(channel, message).await
-    }
-    async fn update(&self, at: &MessageRef, message: &Message) -> Result<(), ChatError> {
-        self.console.update(at, message).await
-    }
-    async fn dm(&self, user: &Identity, message: &Message) -> Result<MessageRef, ChatError> {
-        self.console.dm(user, message).await
-    }
-    async fn reply_private(
-        &self,
-        target: &ReplyTarget,
-        message: &Message,
-    ) -> Result<(), ChatError> {
-        self.console.reply_private(target, message).await
-    }
-    async fn open_form(&self, target: &ReplyTarget, form: &Form) -> Result<(), ChatError> {
-        self.console.open_form(target, form).await
-    }
-}
-
 async fn spaces_missed_during_an_outage_are_made_later(db: TestDb) {
-    let console = ConsoleChat::new();
-    let outage = Arc::new(Outage {
-        down: AtomicBool::new(true),
-        console: console.clone(),
-    });
+    let outage = FlakyChat::new();
+    outage.spaces_down.store(true, Ordering::SeqCst);
+    let console = outage.console.clone();
     let t = TestApp::with_chat(db, Some(outage.clone())).await;
     t.coordinator("intake create Y1").await;
     let said = t.coordinator("pair @aroha @ben").await;
@@ -507,7 +462,7 @@ async fn spaces_missed_during_an_outage_are_made_later(db: TestDb) {
     );
     assert_eq!(count(&t, "pairs").await, 1, "the pair is saved");
     assert_eq!(t.app.open_missing_spaces().await.unwrap(), 0, "still down");
-    outage.down.store(false, Ordering::SeqCst);
+    outage.spaces_down.store(false, Ordering::SeqCst);
     assert_eq!(t.app.open_missing_spaces().await.unwrap(), 1);
     assert_eq!(t.app.open_missing_spaces().await.unwrap(), 0);
     assert_eq!(console.channels().len(), 1);

@@ -161,6 +161,8 @@ pub struct FlakyChat {
     pub posted: std::sync::atomic::AtomicUsize,
     /// Set once a post has started waiting forever.
     pub hanging: std::sync::atomic::AtomicBool,
+    /// While set, making a pair space fails as a platform outage would (HTTP 503).
+    pub spaces_down: std::sync::atomic::AtomicBool,
 }
 
 impl FlakyChat {
@@ -171,6 +173,7 @@ impl FlakyChat {
             hang_after: Default::default(),
             posted: Default::default(),
             hanging: Default::default(),
+            spaces_down: Default::default(),
         })
     }
 
@@ -188,6 +191,9 @@ impl Chat for FlakyChat {
         &self,
         request: &tandem::chat::SpaceRequest,
     ) -> Result<tandem::chat::ChannelRef, tandem::chat::ChatError> {
+        if self.spaces_down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(tandem::chat::ChatError::transient("HTTP 503", None));
+        }
         self.console.ensure_private_space(request).await
     }
     async fn post(
