@@ -93,16 +93,37 @@ fn subcommand(word: &str, spec: &CommandSpec) -> Value {
     })
 }
 
+/// Each argument as an option: people are USER options; a fixed set of words is a STRING with
+/// `choices`, so Discord offers exactly those; everything else (dates, zones, channels, cron) is a
+/// STRING that Tandem validates itself, as on every platform.
 fn arguments(spec: &CommandSpec) -> Vec<Value> {
     spec.args
         .iter()
         .map(|arg| {
-            json!({
-                "type": if arg.kind == ArgKind::User { USER } else { STRING },
+            let kind = match arg.kind {
+                ArgKind::User => USER,
+                ArgKind::Text
+                | ArgKind::Date
+                | ArgKind::Zone
+                | ArgKind::Channel
+                | ArgKind::Cron
+                | ArgKind::Choice(_) => STRING,
+            };
+            let mut option = json!({
+                "type": kind,
                 "name": arg.name,
                 "description": arg.help,
                 "required": arg.required,
-            })
+            });
+            if let ArgKind::Choice(words) = arg.kind {
+                option["choices"] = Value::Array(
+                    words
+                        .iter()
+                        .map(|w| json!({ "name": w, "value": w }))
+                        .collect(),
+                );
+            }
+            option
         })
         .collect()
 }
@@ -128,11 +149,21 @@ fn normalize_option(option: &Value) -> Value {
         .as_array()
         .map(|o| o.iter().map(normalize_option).collect())
         .unwrap_or_default();
+    // Discord answers with extra keys on each choice (`name_localizations`): only ours count.
+    let choices: Vec<Value> = option["choices"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .map(|c| json!({ "name": c["name"], "value": c["value"] }))
+                .collect()
+        })
+        .unwrap_or_default();
     json!({
         "type": option["type"],
         "name": option["name"],
         "description": option["description"],
         "required": option["required"].as_bool().unwrap_or(false),
+        "choices": choices,
         "options": options,
     })
 }
@@ -195,5 +226,64 @@ mod tests {
             let d = option["description"].as_str().unwrap();
             assert!((1..=100).contains(&d.len()), "{d}");
         }
+    }
+
+    #[test]
+    fn choices_and_cron_become_strings() {
+        let commands = desired();
+        let checkin = commands.iter().find(|c| c["name"] == "checkin").unwrap();
+        let answer = &checkin["options"][0];
+        assert_eq!(answer["name"], "answer");
+        assert_eq!(answer["type"], STRING);
+        assert_eq!(answer["required"], true);
+        assert_eq!(
+            answer["choices"],
+            json!([
+                { "name": "met", "value": "met" },
+                { "name": "not-yet", "value": "not-yet" },
+                { "name": "help", "value": "help" },
+            ])
+        );
+        let note = &checkin["options"][1];
+        assert_eq!(
+            (&note["name"], &note["type"]),
+            (&json!("note"), &json!(STRING))
+        );
+        assert_eq!(note["required"], false);
+        assert!(note.get("choices").is_none());
+        let mentoring = &commands[0];
+        let checkins = mentoring["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == "checkins")
+            .unwrap();
+        let args: Vec<(&str, u64, bool)> = checkins["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["name"].as_str().unwrap(),
+                    o["type"].as_u64().unwrap(),
+                    o["required"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            args,
+            vec![
+                ("cron", STRING, true),
+                ("intake", STRING, false),
+                ("tz", STRING, false)
+            ]
+        );
+        // A change of choices is a change worth registering; Discord's extra keys are not.
+        let mut changed = checkin.clone();
+        changed["options"][0]["choices"][2]["value"] = json!("sos");
+        assert_ne!(normalize(checkin), normalize(&changed));
+        let mut echoed = checkin.clone();
+        echoed["options"][0]["choices"][0]["name_localizations"] = Value::Null;
+        assert_eq!(normalize(checkin), normalize(&echoed));
     }
 }

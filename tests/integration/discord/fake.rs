@@ -133,6 +133,11 @@ impl FakeDiscord {
         );
     }
 
+    /// A message as it stands now (after any edits), by id.
+    pub fn message(&self, id: &str) -> Option<Value> {
+        self.lock().messages.get(id).cloned()
+    }
+
     pub fn pair_channels(&self) -> Vec<Value> {
         self.lock()
             .channels
@@ -387,11 +392,30 @@ fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
             }
             let id = w.id();
             let m = message(&id, channel, &body);
-            w.messages.insert(id.clone(), m.clone());
+            // Kept with its buttons, as a client would show it; edits replace what they send.
+            let mut kept = m.clone();
+            kept["components"] = body["components"].clone();
+            w.messages.insert(id.clone(), kept);
             w.nonces.insert(nonce_key, m.clone());
             ok(m)
         }
-        ("PATCH", ["channels", channel, "messages", id]) => ok(message(id, channel, &body)),
+        ("PATCH", ["channels", channel, "messages", id]) => {
+            let Some(kept) = w
+                .messages
+                .get_mut(*id)
+                .filter(|m| m["channel_id"] == *channel)
+            else {
+                w.problems
+                    .push(format!("edit of a message that is not there: {path}"));
+                return error(404, 10008, "Unknown Message");
+            };
+            for key in ["content", "embeds", "components", "allowed_mentions"] {
+                if let Some(v) = body.get(key) {
+                    kept[key] = v.clone();
+                }
+            }
+            ok(message(id, channel, &body))
+        }
         ("POST", ["users", "@me", "channels"]) => {
             let id = w.id();
             ok(

@@ -6,6 +6,7 @@ pub mod gateway;
 pub mod payloads;
 mod spec;
 
+mod checkins;
 mod connecting;
 mod over_gateway;
 mod over_http;
