@@ -11,6 +11,16 @@ use crate::chat::{
 };
 use crate::domain::{Identity, Platform};
 
+/// What goes to a `response_url`: slack-morphism's webhook request has no `response_type`.
+#[derive(serde::Serialize)]
+struct ResponseUrlBody {
+    #[serde(flatten)]
+    content: SlackMessageContent,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_type: Option<&'static str>,
+    replace_original: bool,
+}
+
 #[derive(Clone)]
 pub struct SlackChat {
     out: Outbound,
@@ -22,7 +32,9 @@ impl SlackChat {
     }
 
     /// Answers through a command's or click's `response_url`: a private message, or the clicked
-    /// message replaced (the only way to change an ephemeral message).
+    /// message replaced (the only way to change an ephemeral message). A private answer says
+    /// `response_type: ephemeral` outright: a click on a message in a pair's channel must not
+    /// answer one person in front of everyone.
     pub async fn respond(
         &self,
         response_url: &str,
@@ -33,11 +45,30 @@ impl SlackChat {
             .parse()
             .map_err(|_| ChatError::permanent("response_url: not a URL"))?;
         let url = SlackResponseUrl::new(url);
-        let req = SlackApiPostWebhookMessageRequest::new(render::content(message))
-            .with_replace_original(replace_original);
-        let (out, url, req) = (&self.out, &url, &req);
+        let body = ResponseUrlBody {
+            content: render::content(message),
+            response_type: (!replace_original).then_some("ephemeral"),
+            replace_original,
+        };
+        let (out, url, body) = (&self.out, &url, &body);
         out.call("response_url", None, || async move {
-            out.client().respond_to_event(url, req).await
+            let span = tracing::debug_span!("slack response_url");
+            let context = SlackClientApiCallContext {
+                rate_control_params: None,
+                token: None,
+                tracing_span: &span,
+                // The URL itself is a credential for the reply: never logged.
+                is_sensitive_url: true,
+            };
+            out.client()
+                .http_api
+                .connector
+                .http_post_uri::<_, SlackApiPostWebhookMessageResponse>(
+                    url.value().clone(),
+                    body,
+                    context,
+                )
+                .await
         })
         .await?;
         Ok(())

@@ -5,7 +5,8 @@
 use crate::commands::Root;
 
 /// Bot scopes, each for a reason:
-/// `commands` (the slash commands), `chat:write` (post, update, ephemeral, DMs),
+/// `commands` (the slash commands), `chat:write` (post, update, ephemeral, and DMs: a message
+/// posted to a member id lands in the app's Messages tab, so no `im:write`/`conversations.open`),
 /// `groups:write` (create private pair channels, invite, set their purpose),
 /// `groups:read` (find a pair's channel again), `users:read` and `users:read.email` (names, time
 /// zones and emails of newcomers), `app_mentions:read` (answer an @mention with help).
@@ -28,7 +29,10 @@ fn description(root: Root) -> (&'static str, &'static str) {
             "Run the mentoring program: intakes, pairs, pauses",
             "help | pair @mentor @mentee | pause | resume",
         ),
-        Root::Checkin => ("Answer this month's check-in", "met | not-yet | help"),
+        Root::Checkin => (
+            "Answer this month's check-in",
+            "met | not-yet | help [note:TEXT]",
+        ),
         Root::Survey => ("Answer or manage program surveys", "answer QUESTION VALUE"),
     }
 }

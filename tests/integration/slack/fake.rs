@@ -108,6 +108,7 @@ fn user_profile(id: &str) -> Option<Value> {
         "UMENTOR" => ("Mia", "Asia/Hong_Kong"),
         "UMENTEE" => ("Ned", "Europe/London"),
         "UOTHER" => ("Olly", "America/New_York"),
+        "UHANA" => ("Hana", "Asia/Tokyo"),
         _ => return None,
     };
     Some(json!({
@@ -292,9 +293,16 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
             None => err("user_not_found"),
         },
         "chat.postMessage" | "chat.update" => {
-            let channel = s("channel");
+            let mut channel = s("channel");
             if channel.starts_with('C') && !w.channels.iter().any(|c| c.id == channel) {
                 return err("channel_not_found");
+            }
+            if channel.starts_with('U') {
+                // Posting to a user id lands in the app's DM with them, as Slack answers it.
+                if user_profile(&channel).is_none() {
+                    return err("channel_not_found");
+                }
+                channel = format!("D{}", &channel[1..]);
             }
             let ts = if method == "chat.update" {
                 s("ts")

@@ -111,7 +111,7 @@ fn first_button(reply: &Value) -> Value {
 }
 
 /// "Resume now" under `/mentoring pause`: the click replaces the message; someone else's click
-/// is refused privately. (Check-in buttons will be clicked the same way.)
+/// is refused privately. (Check-in buttons: see `checkins.rs`.)
 async fn press_resume(t: &SlackTest) {
     let paused = t.mentoring("UMENTEE", "pause").await;
     let button = first_button(&paused);

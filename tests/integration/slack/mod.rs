@@ -1,6 +1,7 @@
 //! The Slack adapter end to end against a fake Slack, in HTTP mode and in Socket Mode: the real
 //! app on a test database, the real routes, the real client, the fake on loopback.
 
+mod checkins;
 mod fake;
 mod fake_socket;
 mod flows;
@@ -155,11 +156,16 @@ impl SlackTest {
     /// `/mentoring TEXT` (already escaped as Slack escapes it) by `user`; the acknowledgement's
     /// body in HTTP mode, its payload in Socket Mode.
     pub async fn mentoring(&self, user: &str, text: &str) -> Value {
+        self.slash("/mentoring", user, "CGENERAL", text).await
+    }
+
+    /// Any slash command, typed by `user` in `channel`.
+    pub async fn slash(&self, command: &str, user: &str, channel: &str, text: &str) -> Value {
         let n = self.next_id();
         let fields = json!({
-            "token": "legacy", "team_id": "T0FAKE", "team_domain": "fake", "channel_id": "CGENERAL",
-            "channel_name": "general", "user_id": user, "user_name": user.to_lowercase(),
-            "command": "/mentoring", "text": text, "api_app_id": "A0FAKE",
+            "token": "legacy", "team_id": "T0FAKE", "team_domain": "fake", "channel_id": channel,
+            "channel_name": "somewhere", "user_id": user, "user_name": user.to_lowercase(),
+            "command": command, "text": text, "api_app_id": "A0FAKE",
             "response_url": self.fake.response_url(&format!("cmd{n}")),
             "trigger_id": format!("{n}.1.trigger"),
         });
@@ -179,13 +185,26 @@ impl SlackTest {
 
     /// Presses a button on a message Tandem sent to `user`; replies go to response `reply_to`.
     pub async fn click(&self, user: &str, action: &str, value: &str, reply_to: &str) {
+        self.click_on(user, action, value, reply_to, None).await;
+    }
+
+    /// A click on a message in a channel (`Some((channel, ts))`), or on an ephemeral one.
+    pub async fn click_on(
+        &self,
+        user: &str,
+        action: &str,
+        value: &str,
+        reply_to: &str,
+        on: Option<(&str, &str)>,
+    ) {
         let n = self.next_id();
+        let (channel, ts) = on.unwrap_or(("CGENERAL", "1700000000.000001"));
         let payload = json!({
             "type": "block_actions", "team": { "id": "T0FAKE", "domain": "fake" },
             "user": { "id": user, "username": user.to_lowercase(), "name": user.to_lowercase(), "team_id": "T0FAKE" },
             "api_app_id": "A0FAKE", "token": "legacy", "trigger_id": format!("{n}.2.trigger"),
-            "container": { "type": "message", "message_ts": "1700000000.000001", "channel_id": "CGENERAL", "is_ephemeral": true },
-            "channel": { "id": "CGENERAL", "name": "general" },
+            "container": { "type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": on.is_none() },
+            "channel": { "id": channel, "name": "somewhere" },
             "response_url": self.fake.response_url(reply_to),
             "actions": [{ "type": "button", "action_id": action, "block_id": "b1", "value": value,
                 "text": { "type": "plain_text", "text": "Button" }, "action_ts": "1700000001.000001" }],

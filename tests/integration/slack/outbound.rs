@@ -138,6 +138,10 @@ fn the_manifest_lists_exactly_what_the_bot_uses() {
             "{command}"
         );
     }
+    assert!(socket.contains("usage_hint: \"met | not-yet | help [note:TEXT]\""));
+    // Help alerts are DMs posted to a member id: the Messages tab must be on, no im: scope.
+    assert!(socket.contains("messages_tab_enabled: true"));
+    assert!(!socket.contains("im:"), "no scope the bot does not use");
     assert!(socket.contains("socket_mode_enabled: true"));
     assert!(socket.contains("interactivity:\n    is_enabled: true"));
     assert!(!socket.contains("url:"), "no public URL in Socket Mode");

@@ -1,0 +1,214 @@
+//! The monthly check-in over Slack, in HTTP mode and in Socket Mode: the scheduler posts the
+//! prompt as Block Kit in the pair's private channel, a member's click or `/checkin` records the
+//! answer and updates that message, a stranger's click changes nothing, and "We'd like help"
+//! reaches every coordinator by DM with their typed note unable to ping anyone.
+
+use serde_json::Value;
+use tandem::domain::checkin::Answer;
+use tandem::store;
+
+use super::fake::{Call, eventually};
+use super::{SlackTest, text_of};
+use crate::on_both_backends;
+use crate::support::{TestDb, utc};
+
+on_both_backends!(check_in_over_http, check_in_over_socket_mode);
+
+async fn check_in_over_http(db: TestDb) {
+    check_in(&SlackTest::http(db).await).await;
+}
+
+async fn check_in_over_socket_mode(db: TestDb) {
+    check_in(&SlackTest::socket_mode(db).await).await;
+}
+
+const MONTH: &str = "2026-12";
+
+/// A parameter that may arrive as JSON or as a JSON string inside a form.
+fn json_param(call: &Call, name: &str) -> Value {
+    match &call.params[name] {
+        Value::String(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        other => other.clone(),
+    }
+}
+
+/// `(action_id, value)` of every button in a message's blocks.
+fn buttons(blocks: &Value) -> Vec<(String, String)> {
+    blocks
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            (
+                e["action_id"].as_str().unwrap_or_default().to_string(),
+                e["value"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn text_param(call: &Call) -> String {
+    call.params["text"].as_str().unwrap_or_default().to_string()
+}
+
+async fn check_in(t: &SlackTest) {
+    t.mentoring("UCOORD", "intake create Y1 tz:Australia/Sydney")
+        .await;
+    let added = t.mentoring("UCOORD", "coordinator add <@UHANA|hana>").await;
+    assert_eq!(added["response_type"], "ephemeral", "{added}");
+    t.mentoring("UCOORD", "pair <@UMENTOR|mia.w> <@UMENTEE|ned>")
+        .await;
+    let db = t.app.store.pool();
+    let intake = store::intakes::list(db).await.unwrap().remove(0);
+    let pair = store::pairs::list_for_intake(db, &intake.id, false)
+        .await
+        .unwrap()
+        .remove(0);
+    let channel = pair.space_id.clone().expect("the pair has its channel");
+    assert!(channel.starts_with('C'), "{channel}");
+    let welcomes = t.fake.calls("chat.postMessage").len();
+
+    // First Monday of December, 10:00 in Sydney: 6 December, 23:00 UTC.
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!((report.sent, report.failed), (1, 0), "{report:?}");
+    let posts = t.fake.calls("chat.postMessage");
+    assert_eq!(posts.len(), welcomes + 1, "one prompt");
+    let prompt = posts.last().unwrap();
+    assert_eq!(prompt.params["channel"], channel.as_str());
+    let text = text_param(prompt);
+    assert!(text.contains("December 2026 check-in"), "{text}");
+    assert!(
+        text.contains("<@UMENTOR>") && text.contains("<@UMENTEE>"),
+        "{text}"
+    );
+    let value = format!("{}:{MONTH}", pair.id);
+    assert_eq!(
+        buttons(&json_param(prompt, "blocks")),
+        [
+            ("checkin.met".to_string(), value.clone()),
+            ("checkin.not-yet".to_string(), value.clone()),
+            ("checkin.help".to_string(), value.clone()),
+        ]
+    );
+    // Where the prompt went, as the scheduler recorded it: what chat.update needs.
+    let recorded = store::deliveries::prompts_for(db, &pair.id).await.unwrap();
+    assert_eq!(recorded.len(), 1);
+    let (_, at_channel, ts) = recorded[0].clone();
+    assert_eq!(at_channel, channel);
+    assert!(ts.starts_with("1700000000."), "a Slack ts: {ts}");
+    let on = Some((channel.as_str(), ts.as_str()));
+
+    // Someone outside the pair: refused privately, nothing recorded, nothing updated.
+    t.click_on("UOTHER", "checkin.met", &value, "stranger", on)
+        .await;
+    eventually("the refusal", || !t.fake.responses("stranger").is_empty()).await;
+    let refusal = &t.fake.responses("stranger")[0];
+    assert_ne!(refusal["replace_original"], true, "{refusal}");
+    assert_eq!(refusal["response_type"], "ephemeral", "{refusal}");
+    assert!(
+        text_of(refusal).contains("belongs to someone else"),
+        "{refusal}"
+    );
+    assert!(
+        store::checkins::find(db, &pair.id, MONTH)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A member's click: recorded, and the prompt now says who answered.
+    t.click_on("UMENTEE", "checkin.not-yet", &value, "clicked", on)
+        .await;
+    eventually("the replaced prompt and the thanks", || {
+        t.fake.responses("clicked").len() >= 2
+    })
+    .await;
+    let answers = t.fake.responses("clicked");
+    let replaced: Vec<&Value> = answers
+        .iter()
+        .filter(|r| r["replace_original"] == true)
+        .collect();
+    assert_eq!(replaced.len(), 1, "{answers:?}");
+    let shown = text_of(replaced[0]);
+    assert!(shown.contains("Answered by Ned: *Not yet*"), "{shown}");
+    assert_eq!(
+        buttons(&replaced[0]["blocks"]).len(),
+        3,
+        "still answerable: {shown}"
+    );
+    let thanks = answers.iter().find(|r| r["replace_original"] != true);
+    assert_eq!(thanks.unwrap()["response_type"], "ephemeral");
+    let row = store::checkins::find(db, &pair.id, MONTH)
+        .await
+        .unwrap()
+        .expect("the click is recorded");
+    assert_eq!(row.answer, Answer::NotYet);
+
+    // `/checkin met` typed in the pair's channel: recorded, and the posted prompt updated.
+    let typed = t
+        .slash(
+            "/checkin",
+            "UMENTOR",
+            &channel,
+            "met note:\"coffee on Friday\"",
+        )
+        .await;
+    assert_eq!(typed["response_type"], "ephemeral", "{typed}");
+    assert!(text_of(&typed).contains("met in December 2026"), "{typed}");
+    let row = store::checkins::find(db, &pair.id, MONTH)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.answer, Answer::Met);
+    assert_eq!(row.note.as_deref(), Some("coffee on Friday"));
+    let updates = t.fake.calls("chat.update");
+    assert_eq!(updates.len(), 1);
+    assert_eq!(updates[0].params["channel"], channel.as_str());
+    assert_eq!(updates[0].params["ts"], ts.as_str());
+    let shown = text_param(&updates[0]);
+    assert!(shown.contains("Answered by Mia: *We met*"), "{shown}");
+
+    // "We'd like help" with a note that tries to ping: Slack sends `@channel` as `<!channel>`
+    // and a typed `<!here>` escaped; neither may reach the coordinators as a ping.
+    let asked = t
+        .slash(
+            "/checkin",
+            "UMENTEE",
+            &channel,
+            "help note:\"<!channel> &lt;!here&gt; we can't find a time\"",
+        )
+        .await;
+    assert!(text_of(&asked).contains("coordinators"), "{asked}");
+    assert_eq!(t.fake.calls("chat.update").len(), 2);
+    let before = t.fake.calls("chat.postMessage").len();
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!((report.sent, report.failed), (2, 0), "{report:?}");
+    let dms: Vec<Call> = t.fake.calls("chat.postMessage")[before..].to_vec();
+    let mut to: Vec<&str> = dms
+        .iter()
+        .map(|c| c.params["channel"].as_str().unwrap())
+        .collect();
+    to.sort();
+    assert_eq!(to, ["UCOORD", "UHANA"], "a DM to every coordinator");
+    for dm in &dms {
+        let text = text_param(dm);
+        assert!(text.contains("A pair would like help"), "{text}");
+        assert!(
+            text.contains("&lt;!channel&gt; &lt;!here&gt; we can't find a time"),
+            "{text}"
+        );
+        let everything = dm.params.to_string();
+        for ping in ["<!channel>", "<!here>"] {
+            assert!(!everything.contains(ping), "{ping} in {everything}");
+        }
+    }
+    assert_eq!(
+        t.app.run_due().await.unwrap().sent,
+        0,
+        "the alert goes out once"
+    );
+    t.fake.assert_clean();
+}
