@@ -12,6 +12,7 @@ pub mod pausing;
 mod people;
 pub mod scheduler;
 mod spaces;
+pub mod surveys;
 
 use std::sync::Arc;
 
@@ -256,6 +257,25 @@ impl App {
                 Command::Status { intake } => self.command_status(intake).await,
                 Command::Checkin { answer, note } => {
                     self.command_checkin(caller, channel, answer, note).await
+                }
+                Command::SurveyOpen {
+                    template,
+                    intake,
+                    closes,
+                    anonymous,
+                } => {
+                    self.command_survey_open(template, intake, closes, anonymous)
+                        .await
+                }
+                Command::SurveyClose { id } => self.command_survey_close(id).await,
+                Command::SurveyRemind { id } => self.command_survey_remind(id).await,
+                Command::SurveyResults { id } => self.command_survey_results(id).await,
+                Command::SurveyExport { id, format } => {
+                    self.command_survey_export(id, format).await
+                }
+                Command::SurveyForm => self.command_survey_form(caller).await,
+                Command::SurveyAnswer { question, value } => {
+                    self.command_survey_answer(caller, question, value).await
                 }
             }
         }
