@@ -92,6 +92,12 @@ pub enum Input {
         value: String,
         message: Option<MessageRef>,
     },
+    /// A submitted form (Slack modal, Discord modal steps): the [`Form`] id it was opened with and,
+    /// per field id, the chosen or typed values (several for a multiple choice; untrusted).
+    FormSubmitted {
+        form_id: String,
+        answers: Vec<(String, Vec<String>)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +207,9 @@ impl App {
             }
             Input::Parsed(parsed) => parsed.clone()?,
             Input::Action { action, value, .. } => return self.press(caller, action, value).await,
+            Input::FormSubmitted { form_id, answers } => {
+                return self.submit_form(caller, form_id, answers).await;
+            }
         };
         if parsed.spec.access == Access::Coordinator && !self.is_coordinator(caller).await? {
             return Err(UserError::NotCoordinator.into());

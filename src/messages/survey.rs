@@ -42,7 +42,7 @@ pub fn template_problem(file: &str, problem: &Problem) -> String {
             format!("`{field}` doesn't apply to a {kind} question; remove it")
         }
         ProblemKind::BadChoice(choice) => {
-            format!("the choice \"{choice}\" is empty or contains `|`, which isn't allowed")
+            format!("the choice \"{choice}\" is empty or contains `|` or `,`, which separate picks")
         }
     };
     format!("{file}:{}: {what}", problem.line)

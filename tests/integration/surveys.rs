@@ -3,8 +3,9 @@
 //! hide small groups, exports that match the stored answers, and anonymous storage.
 
 use sqlx::Row;
-use tandem::app::Outcome;
+use tandem::app::{Caller, Input, Invocation, Outcome};
 use tandem::commands::{Command, Root, parse_text};
+use tandem::domain::Identity;
 use tandem::domain::Platform;
 use tandem::store;
 
@@ -18,6 +19,7 @@ on_both_backends!(
     results_hide_small_groups_and_compare_intakes,
     an_export_reproduces_the_stored_answers,
     an_anonymous_survey_stores_no_participant_id,
+    a_submitted_form_stores_all_answers_or_none,
 );
 
 /// An intake `name` with `pairs` pairs (`{p}m0`→`{p}e0`, …).
@@ -454,4 +456,54 @@ async fn an_anonymous_survey_stores_no_participant_id(db: TestDb) {
     t.coordinator(&format!("survey close {id}")).await;
     let survey = store::surveys::find(db, &id).await.unwrap().unwrap();
     assert_eq!(survey.secret, "", "the secret is forgotten on closing");
+}
+
+async fn submit(t: &TestApp, who: &str, form_id: &str, answers: &[(&str, &[&str])]) -> Outcome {
+    let input = Input::FormSubmitted {
+        form_id: form_id.to_string(),
+        answers: answers
+            .iter()
+            .map(|(q, v)| (q.to_string(), v.iter().map(|s| s.to_string()).collect()))
+            .collect(),
+    };
+    let caller = Caller::person(Identity::new(Platform::Console, who), who);
+    let reply = t
+        .app
+        .handle(Invocation {
+            caller,
+            channel: None,
+            input,
+        })
+        .await;
+    reply.outcome
+}
+
+async fn a_submitted_form_stores_all_answers_or_none(db: TestDb) {
+    let t = TestApp::new(db).await;
+    intake(&t, "Y1", "", 1).await;
+    let id = open(&t, "survey open end-of-program").await;
+    let form = t.type_as("m0", Root::Survey, "").await.form.unwrap();
+    assert_eq!(form.id, format!("survey:{id}"));
+    let bad: &[(&str, &[&str])] = &[("workbook", &["4 Very useful"]), ("wiki", &["9"])];
+    assert_eq!(submit(&t, "m0", &form.id, bad).await, Outcome::Refused);
+    assert_eq!(answer_count(&t).await, 0);
+    let good: &[(&str, &[&str])] = &[
+        ("workbook", &["4 Very useful"]),
+        ("recommend-mentors", &["yes"]),
+        ("webinar-time-better", &["Weekend", "Weekday morning"]),
+        ("change", &[""]),
+    ];
+    assert_eq!(submit(&t, "m0", &form.id, good).await, Outcome::Done);
+    assert_eq!(answer_count(&t).await, 3);
+    let stored = store::surveys::responses(t.app.store.pool(), &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored[0].answers["webinar-time-better"],
+        "Weekday morning|Weekend"
+    );
+    assert_eq!(
+        submit(&t, "m0", "survey:someone-elses", good).await,
+        Outcome::Refused
+    );
 }

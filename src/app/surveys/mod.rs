@@ -3,6 +3,7 @@
 //! and in an anonymous survey never stored: a keyed hash stands in for the person.
 
 pub mod export;
+mod form;
 mod invite;
 mod results;
 

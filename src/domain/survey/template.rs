@@ -76,7 +76,7 @@ pub enum ProblemKind {
         field: &'static str,
         kind: String,
     },
-    /// `|` separates a multiple choice's answers in storage and exports.
+    /// `|` separates picks in storage and `,` when typed, so neither may be in a choice.
     BadChoice(String),
 }
 
@@ -189,7 +189,7 @@ pub fn parse(source: &str) -> Result<Template, Vec<Problem>> {
                 }
                 for bad in list
                     .iter()
-                    .filter(|c| c.contains('|') || c.trim().is_empty())
+                    .filter(|c| c.contains('|') || c.contains(',') || c.trim().is_empty())
                 {
                     let span = q.choices.as_ref().map_or(q.kind.span(), |c| c.span());
                     at(span, ProblemKind::BadChoice(bad.clone()));
