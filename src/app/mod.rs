@@ -145,6 +145,8 @@ pub struct Reply {
     /// When set, a form opens for the caller (a Slack modal, a Discord modal, terminal prompts),
     /// as the immediate answer: Discord only opens modals in reply to an interaction.
     pub form: Option<Form>,
+    /// Files that go with the message (a survey's chart).
+    pub attachments: Vec<crate::chat::Attachment>,
     pub outcome: Outcome,
 }
 
@@ -155,6 +157,7 @@ impl Reply {
             message,
             replaces: None,
             form: None,
+            attachments: Vec::new(),
             outcome: Outcome::Done,
         }
     }

@@ -302,3 +302,11 @@ fn built_in_names() -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The console's note on a file that came with a reply (a survey chart).
+pub fn file_written(path: &str, result: Result<(), String>) -> Message {
+    Message::new().line(match result {
+        Ok(()) => format!("Chart written to {path}"),
+        Err(err) => format!("Couldn't write the chart to {path}: {err}"),
+    })
+}

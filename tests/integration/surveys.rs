@@ -20,6 +20,7 @@ on_both_backends!(
     an_export_reproduces_the_stored_answers,
     an_anonymous_survey_stores_no_participant_id,
     a_submitted_form_stores_all_answers_or_none,
+    the_console_asks_question_by_question_and_writes_the_chart,
 );
 
 /// An intake `name` with `pairs` pairs (`{p}m0`→`{p}e0`, …).
@@ -506,4 +507,44 @@ async fn a_submitted_form_stores_all_answers_or_none(db: TestDb) {
         submit(&t, "m0", "survey:someone-elses", good).await,
         Outcome::Refused
     );
+}
+
+async fn the_console_asks_question_by_question_and_writes_the_chart(db: TestDb) {
+    use tandem::adapters::console::session::{Session, Step};
+    let t = TestApp::new(db).await;
+    intake(&t, "Y1", "", 2).await;
+    let id = open(&t, "survey open end-of-program").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = Session::new(t.app.clone(), t.console.clone(), t.clock.clone(), "gina")
+        .with_files_dir(dir.path());
+    let mut out = String::new();
+    for line in [
+        "as m0",
+        "/survey",
+        "/survey answer 1 yes",
+        "/survey answer workbook 4",
+        "as m1",
+        "/survey answer workbook 2",
+        "as e0",
+        "/survey answer workbook Essential",
+        "as gina",
+        &format!("/mentoring survey results {}", &id[..8]),
+    ] {
+        match session.run_line(line).await {
+            Step::Continue(said) => out.push_str(&said),
+            Step::Quit => panic!("quit"),
+        }
+    }
+    assert!(
+        out.contains("(answer each question with the matching command)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Next: Would you recommend the scheme to potential mentees?"),
+        "{out}"
+    );
+    assert!(out.contains("mean 3.7 of 5 from 3 answers"), "{out}");
+    assert!(out.contains("Chart written to"), "{out}");
+    let png = std::fs::read(dir.path().join(format!("survey-{}.png", &id[..8]))).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG file");
 }

@@ -2,6 +2,7 @@
 //! answer question by question, changing answers until it closes. Who answered is never shown,
 //! and in an anonymous survey never stored: a keyed hash stands in for the person.
 
+pub mod chart;
 pub mod export;
 mod form;
 mod invite;

@@ -2,6 +2,7 @@
 //! that ran the same template. Built only from anonymous figures (`domain::survey::results`).
 
 use super::{App, AppResult, OpenedSurvey, Reply, template_of};
+use crate::chat::Attachment;
 use crate::domain::survey::results::{Response, Summary, summarise};
 use crate::messages::survey as words;
 use crate::store;
@@ -82,12 +83,22 @@ impl App {
             });
         }
         let intake = self.intake_name(&opened.survey.intake_id).await?;
-        Ok(Reply::private(words::survey_results(
+        let mut reply = Reply::private(words::survey_results(
             &opened.survey,
             &opened.template,
             &intake,
             &summary,
             &earlier,
-        )))
+        ));
+        if summary.responded >= crate::domain::survey::MIN_GROUP
+            && let Some(png) = super::chart::results_chart(&opened.template.title, &summary)?
+        {
+            reply.attachments.push(Attachment {
+                name: format!("survey-{}.png", &opened.survey.id[..8]),
+                media_type: "image/png",
+                bytes: png,
+            });
+        }
+        Ok(reply)
     }
 }
