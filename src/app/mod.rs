@@ -276,7 +276,7 @@ impl App {
                     closes,
                     anonymous,
                 } => {
-                    self.command_survey_open(template, intake, closes, anonymous)
+                    self.command_survey_open(caller, template, intake, closes, anonymous)
                         .await
                 }
                 Command::SurveyClose { id } => self.command_survey_close(id).await,

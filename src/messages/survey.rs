@@ -287,6 +287,13 @@ pub fn refusal(refusal: &SurveyRefusal) -> Message {
             answer_problem(problem)
         )),
         SurveyRefusal::AlreadyReminded => "That survey's one reminder has already gone out; people won't be reminded twice.".into(),
+        SurveyRefusal::BadTemplate(file, problems) => {
+            let mut message = Message::new().line("That template can't be used yet:");
+            for problem in problems {
+                message = message.line(Text::new().user(template_problem(file, problem)));
+            }
+            return message;
+        }
         SurveyRefusal::TooFew => format!(
             "Fewer than {MIN_GROUP} people have answered, and showing or exporting so few answers could point at who gave them. Try again when more have answered."
         )

@@ -21,6 +21,8 @@ on_both_backends!(
     an_anonymous_survey_stores_no_participant_id,
     a_submitted_form_stores_all_answers_or_none,
     the_console_asks_question_by_question_and_writes_the_chart,
+    an_operator_template_asks_only_its_audience,
+    answers_stop_when_the_closing_day_has_passed,
 );
 
 /// An intake `name` with `pairs` pairs (`{p}m0`→`{p}e0`, …).
@@ -547,4 +549,99 @@ async fn the_console_asks_question_by_question_and_writes_the_chart(db: TestDb) 
     assert!(out.contains("Chart written to"), "{out}");
     let png = std::fs::read(dir.path().join(format!("survey-{}.png", &id[..8]))).unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG file");
+}
+
+async fn as_operator(t: &TestApp, text: &str) -> tandem::app::Reply {
+    let caller = Caller {
+        operator: true,
+        ..Caller::person(Identity::new(Platform::Console, "operator"), "operator")
+    };
+    t.app
+        .handle(Invocation {
+            caller,
+            channel: None,
+            input: Input::Text {
+                root: Root::Mentoring,
+                text: text.to_string(),
+            },
+        })
+        .await
+}
+
+async fn an_operator_template_asks_only_its_audience(db: TestDb) {
+    let t = TestApp::new(db).await;
+    intake(&t, "Y1", "", 2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\ntitle = \"T\"\naudience = \"alumni\"\n").unwrap();
+    let reply = as_operator(&t, &format!("survey open {}", bad.display())).await;
+    assert_eq!(reply.outcome, Outcome::Refused);
+    let said = reply.message.plain_text();
+    assert!(
+        said.contains("bad.toml:3: \"alumni\" isn't an audience"),
+        "{said}"
+    );
+    assert!(
+        said.contains("bad.toml:1: a survey needs at least one [[questions]] entry"),
+        "{said}"
+    );
+    // Chat users can't name files on the server.
+    let chat = t
+        .mentoring("gina", &format!("survey open {}", bad.display()))
+        .await;
+    assert!(
+        chat.message
+            .plain_text()
+            .contains("There's no survey template called")
+    );
+
+    let good = dir.path().join("mentees.toml");
+    std::fs::write(
+        &good,
+        "name = \"mentee-check\"\ntitle = \"Mentee check\"\naudience = \"mentees\"\n\n[[questions]]\nid = \"ok\"\nkind = \"yes-no\"\ntext = \"All good?\"\n",
+    )
+    .unwrap();
+    let reply = as_operator(&t, &format!("survey open {}", good.display())).await;
+    assert_eq!(
+        reply.outcome,
+        Outcome::Done,
+        "{}",
+        reply.message.plain_text()
+    );
+    assert!(
+        reply
+            .message
+            .plain_text()
+            .contains("2 people will get an invitation")
+    );
+    t.app.run_due().await.unwrap();
+    assert_eq!(t.console.history("DM to e0").len(), 1);
+    assert_eq!(t.console.history("DM to m0").len(), 0);
+    answer(&t, "e0", "ok yes").await;
+    let mentor = t.type_as("m0", Root::Survey, "answer ok yes").await;
+    assert_eq!(mentor.outcome, Outcome::Refused);
+    assert!(mentor.message.plain_text().contains("isn't for you"));
+    assert_eq!(answer_count(&t).await, 1);
+}
+
+async fn answers_stop_when_the_closing_day_has_passed(db: TestDb) {
+    let t = TestApp::new(db).await;
+    intake(&t, "Y1", "", 1).await;
+    let id = open(&t, "survey open mid-program closes:2026-11-30").await;
+    answer(&t, "m0", "going 4").await;
+    // 30 November ends at midnight in London; 1 December is too late.
+    t.clock.set(crate::support::utc(2026, 12, 1, 0, 1));
+    let late = t.type_as("m0", Root::Survey, "answer going 2").await;
+    assert_eq!(late.outcome, Outcome::Refused);
+    let stored = store::surveys::responses(t.app.store.pool(), &id)
+        .await
+        .unwrap();
+    assert_eq!(stored[0].answers["going"], "4");
+    assert!(
+        !store::surveys::find(t.app.store.pool(), &id)
+            .await
+            .unwrap()
+            .unwrap()
+            .open
+    );
 }

@@ -2,6 +2,7 @@
 //! answer question by question, changing answers until it closes. Who answered is never shown,
 //! and in an anonymous survey never stored: a keyed hash stands in for the person.
 
+mod answering;
 pub mod chart;
 pub mod export;
 mod form;
@@ -15,8 +16,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use super::{App, AppResult, Caller, Reply, UserError};
-use crate::chat::{Form, FormField};
-use crate::domain::survey::{AnswerProblem, Question, QuestionKind, Template, template};
+use crate::domain::survey::{AnswerProblem, Template, template};
 use crate::domain::{Role, Timestamp, new_id};
 use crate::messages::survey as words;
 use crate::store::jobs::{Job, JobKind, JobStatus};
@@ -46,6 +46,8 @@ pub enum SurveyRefusal {
         problem: AnswerProblem,
     },
     AlreadyReminded,
+    /// A template file (operator only) with problems, by line.
+    BadTemplate(String, Vec<template::Problem>),
     /// Fewer than MIN_GROUP people answered: nothing to show or export.
     TooFew,
 }
@@ -84,16 +86,30 @@ fn respondent_key(survey: &Survey, participant_id: &str) -> String {
 }
 
 impl App {
+    /// A built-in template by name; the operator at the terminal (`tandem admin`) may also name
+    /// a `.toml` file, which a chat user never can.
+    fn template_source(&self, caller: &Caller, name: &str) -> AppResult<String> {
+        if let Some(toml) = template::built_in(name) {
+            return Ok(toml.to_string());
+        }
+        if caller.operator && name.ends_with(".toml") {
+            return std::fs::read_to_string(name)
+                .map_err(|_| SurveyRefusal::UnknownTemplate(name.to_string()).into());
+        }
+        Err(SurveyRefusal::UnknownTemplate(name.to_string()).into())
+    }
+
     pub(crate) async fn command_survey_open(
         &self,
+        caller: &Caller,
         template_name: String,
         intake: Option<String>,
         closes: Option<NaiveDate>,
         anonymous: bool,
     ) -> AppResult<Reply> {
-        let toml = template::built_in(&template_name)
-            .ok_or_else(|| SurveyRefusal::UnknownTemplate(template_name.clone()))?;
-        let template = template::parse(toml).map_err(|p| anyhow::anyhow!("built in: {p:?}"))?;
+        let toml = self.template_source(caller, &template_name)?;
+        let template = template::parse(&toml)
+            .map_err(|problems| SurveyRefusal::BadTemplate(template_name.clone(), problems))?;
         let intake = self.active_intake_named(intake.as_deref()).await?;
         let now = self.now();
         if let Some(day) = closes
@@ -110,7 +126,7 @@ impl App {
         let survey = Survey {
             id: new_id(),
             template: template.name.clone(),
-            template_toml: toml.to_string(),
+            template_toml: toml,
             intake_id: intake.id.clone(),
             anonymous,
             secret: if anonymous { new_id() } else { String::new() },
@@ -248,137 +264,5 @@ impl App {
         }
         tx.commit().await?;
         Ok(Reply::private(words::reminder_queued(waiting)))
-    }
-
-    /// The caller's open survey (the newest one that asks them), and their role in its intake.
-    async fn my_survey(&self, caller: &Caller) -> AppResult<(OpenedSurvey, String, Role)> {
-        let person = self
-            .participant(&caller.identity)
-            .await?
-            .ok_or(SurveyRefusal::NoOpenSurvey)?;
-        let mut any_open = false;
-        for survey in store::surveys::list(self.store.pool())
-            .await?
-            .into_iter()
-            .rev()
-        {
-            let survey = self.close_if_due(survey).await?;
-            if !survey.open {
-                continue;
-            }
-            any_open = true;
-            let template = template_of(&survey)?;
-            let audience = self.audience(&survey, &template).await?;
-            if let Some((_, role)) = audience.iter().find(|(id, _)| *id == person.id) {
-                return Ok((OpenedSurvey { survey, template }, person.id, *role));
-            }
-        }
-        Err(if any_open {
-            SurveyRefusal::NotInAudience
-        } else {
-            SurveyRefusal::NoOpenSurvey
-        }
-        .into())
-    }
-
-    /// `/survey`: the questions as a form, with the caller's answers so far.
-    pub(crate) async fn command_survey_form(&self, caller: &Caller) -> AppResult<Reply> {
-        let (opened, person, _) = self.my_survey(caller).await?;
-        let key = respondent_key(&opened.survey, &person);
-        let mine = self.answers_of(&opened.survey.id, &key).await?;
-        let mut reply = Reply::private(words::survey_form_intro(&opened.template, &mine));
-        reply.form = Some(survey_form(&opened.survey, &opened.template));
-        Ok(reply)
-    }
-
-    async fn answers_of(
-        &self,
-        survey_id: &str,
-        key: &str,
-    ) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
-        Ok(store::surveys::responses(self.store.pool(), survey_id)
-            .await?
-            .into_iter()
-            .find(|r| r.respondent == key)
-            .map(|r| r.answers)
-            .unwrap_or_default())
-    }
-
-    /// `/survey answer QUESTION VALUE`: checks everything first, then stores in one transaction.
-    pub(crate) async fn command_survey_answer(
-        &self,
-        caller: &Caller,
-        question: String,
-        value: String,
-    ) -> AppResult<Reply> {
-        let (opened, person, role) = self.my_survey(caller).await?;
-        let typed = question.trim().to_lowercase();
-        let questions = &opened.template.questions;
-        let q = questions
-            .iter()
-            .find(|q| q.id == typed)
-            .or_else(|| {
-                // The number shown in the form works too.
-                typed
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|n| n.checked_sub(1))
-                    .and_then(|i| questions.get(i))
-            })
-            .ok_or_else(|| SurveyRefusal::UnknownQuestion {
-                typed: question.clone(),
-                known: questions.iter().map(|q| q.id.clone()).collect(),
-            })?;
-        let answer = q
-            .check(&value)
-            .map_err(|problem| SurveyRefusal::BadAnswer {
-                question: q.id.clone(),
-                problem,
-            })?;
-        let key = respondent_key(&opened.survey, &person);
-        let mut tx = self.store.begin().await?;
-        let response = store::surveys::response_id(&mut *tx, &opened.survey.id, &key, role).await?;
-        store::surveys::set_answer(&mut *tx, &response, &q.id, &answer).await?;
-        tx.commit().await?;
-        let mine = self.answers_of(&opened.survey.id, &key).await?;
-        Ok(Reply::private(words::answer_recorded(
-            &opened.template,
-            q,
-            &answer,
-            &mine,
-        )))
-    }
-}
-
-/// The survey as a platform-neutral form: one field per question, choices where there are some.
-pub fn survey_form(survey: &Survey, template: &Template) -> Form {
-    Form {
-        id: format!("{FORM_PREFIX}{}", survey.id),
-        title: template.title.clone(),
-        fields: template.questions.iter().map(form_field).collect(),
-    }
-}
-
-fn form_field(q: &Question) -> FormField {
-    let (choices, multiple) = match &q.kind {
-        QuestionKind::YesNo => (vec!["yes".to_string(), "no".to_string()], false),
-        QuestionKind::Scale { labels } => (
-            labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| format!("{} {l}", i + 1))
-                .collect(),
-            false,
-        ),
-        QuestionKind::Single { choices } => (choices.clone(), false),
-        QuestionKind::Multiple { choices } => (choices.clone(), true),
-        QuestionKind::Text => (Vec::new(), false),
-    };
-    FormField {
-        id: q.id.clone(),
-        label: q.text.clone(),
-        required: q.required,
-        choices,
-        multiple,
     }
 }
