@@ -50,6 +50,12 @@ pub enum CliCommand {
     /// Slack helpers: `tandem slack manifest`.
     #[command(subcommand)]
     Slack(SlackCommand),
+    /// Survey templates: `tandem survey validate FILE`.
+    #[command(subcommand)]
+    Survey(crate::cli_surveys::SurveyCommand),
+    /// Export data: `tandem export survey ID --format csv`.
+    #[command(subcommand)]
+    Export(crate::cli_surveys::ExportCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -134,6 +140,8 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         CliCommand::Schedule(args) => schedule(args).await,
+        CliCommand::Survey(command) => crate::cli_surveys::survey(command),
+        CliCommand::Export(command) => crate::cli_surveys::export(command).await,
         CliCommand::Slack(SlackCommand::Manifest { url }) => {
             print!(
                 "{}",

@@ -8,6 +8,7 @@ pub mod adapters;
 pub mod app;
 pub mod chat;
 pub mod cli;
+pub mod cli_surveys;
 pub mod clock;
 pub mod commands;
 pub mod config;

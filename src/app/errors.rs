@@ -47,6 +47,7 @@ pub enum UserError {
     NotInAPair,
     /// A button on the prompt of a pair that has since ended.
     PairEnded,
+    Survey(super::surveys::SurveyRefusal),
 }
 
 impl From<ParseError> for UserError {

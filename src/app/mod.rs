@@ -12,6 +12,7 @@ pub mod pausing;
 mod people;
 pub mod scheduler;
 mod spaces;
+pub mod surveys;
 
 use std::sync::Arc;
 
@@ -91,6 +92,12 @@ pub enum Input {
         value: String,
         message: Option<MessageRef>,
     },
+    /// A submitted form (Slack modal, Discord modal steps): the [`Form`] id it was opened with and,
+    /// per field id, the chosen or typed values (several for a multiple choice; untrusted).
+    FormSubmitted {
+        form_id: String,
+        answers: Vec<(String, Vec<String>)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +145,8 @@ pub struct Reply {
     /// When set, a form opens for the caller (a Slack modal, a Discord modal, terminal prompts),
     /// as the immediate answer: Discord only opens modals in reply to an interaction.
     pub form: Option<Form>,
+    /// Files that go with the message (a survey's chart).
+    pub attachments: Vec<crate::chat::Attachment>,
     pub outcome: Outcome,
 }
 
@@ -148,6 +157,7 @@ impl Reply {
             message,
             replaces: None,
             form: None,
+            attachments: Vec::new(),
             outcome: Outcome::Done,
         }
     }
@@ -200,6 +210,9 @@ impl App {
             }
             Input::Parsed(parsed) => parsed.clone()?,
             Input::Action { action, value, .. } => return self.press(caller, action, value).await,
+            Input::FormSubmitted { form_id, answers } => {
+                return self.submit_form(caller, form_id, answers).await;
+            }
         };
         if parsed.spec.access == Access::Coordinator && !self.is_coordinator(caller).await? {
             return Err(UserError::NotCoordinator.into());
@@ -256,6 +269,25 @@ impl App {
                 Command::Status { intake } => self.command_status(intake).await,
                 Command::Checkin { answer, note } => {
                     self.command_checkin(caller, channel, answer, note).await
+                }
+                Command::SurveyOpen {
+                    template,
+                    intake,
+                    closes,
+                    anonymous,
+                } => {
+                    self.command_survey_open(caller, template, intake, closes, anonymous)
+                        .await
+                }
+                Command::SurveyClose { id } => self.command_survey_close(id).await,
+                Command::SurveyRemind { id } => self.command_survey_remind(id).await,
+                Command::SurveyResults { id } => self.command_survey_results(id).await,
+                Command::SurveyExport { id, format } => {
+                    self.command_survey_export(id, format).await
+                }
+                Command::SurveyForm => self.command_survey_form(caller).await,
+                Command::SurveyAnswer { question, value } => {
+                    self.command_survey_answer(caller, question, value).await
                 }
             }
         }

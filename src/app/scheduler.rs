@@ -176,6 +176,9 @@ impl App {
                 _ => Vec::new(),
             },
             JobKind::HelpAlert => store::coordinators::list(db).await?,
+            JobKind::SurveyInvitation | JobKind::SurveyReminder => {
+                self.survey_recipients(job).await?
+            }
         })
     }
 

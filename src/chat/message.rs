@@ -196,3 +196,12 @@ pub struct FormField {
     pub choices: Vec<String>,
     pub multiple: bool,
 }
+
+/// A file that goes with a reply (a survey's chart): written to a file in the console; Slack and
+/// Discord need an upload call in their adapters to attach it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub name: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}

@@ -60,6 +60,9 @@ pub enum ArgKind {
     Cron,
     /// One of a fixed set of words.
     Choice(&'static [&'static str]),
+    /// Free words; positional, it takes every word up to the options like [`ArgKind::Cron`], so
+    /// `/survey answer change More evening webinars` needs no quotes.
+    Words,
 }
 
 /// Positional (`/mentoring pair @a @b`) or keyed (`intake:"2027 February"`).
@@ -207,5 +210,31 @@ pub enum Command {
     Checkin {
         answer: Answer,
         note: Option<String>,
+    },
+    SurveyOpen {
+        template: String,
+        intake: Option<String>,
+        closes: Option<NaiveDate>,
+        anonymous: bool,
+    },
+    SurveyClose {
+        id: String,
+    },
+    SurveyRemind {
+        id: String,
+    },
+    SurveyResults {
+        id: Option<String>,
+    },
+    /// `format` is `csv` or `json`.
+    SurveyExport {
+        id: String,
+        format: String,
+    },
+    /// `/survey`: the caller's open survey as a form.
+    SurveyForm,
+    SurveyAnswer {
+        question: String,
+        value: String,
     },
 }

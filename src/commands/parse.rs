@@ -220,7 +220,7 @@ fn parse_tokens(root: Root, platform: Platform, tokens: &[Token]) -> Result<Pars
             }
             _ => RawValue::Text(token.text.clone()),
         };
-        if arg.kind == ArgKind::Cron {
+        if matches!(arg.kind, ArgKind::Cron | ArgKind::Words) {
             greedy = Some(raw.0.len());
         }
         raw.0.push((arg.name.to_string(), value));
@@ -279,7 +279,7 @@ fn check_value(
         return Err(ParseError::EmptyValue { spec, arg });
     }
     Ok(match arg.kind {
-        ArgKind::Text => Value::Text(text),
+        ArgKind::Text | ArgKind::Words => Value::Text(text),
         ArgKind::User => Value::User(parse_mention(platform, &text).ok_or(
             ParseError::NotAPerson {
                 spec,

@@ -6,6 +6,7 @@ pub mod intake;
 pub mod pair;
 pub mod participant;
 pub mod schedule;
+pub mod survey;
 pub mod time;
 
 pub use intake::{Intake, IntakeState, IntakeStatus};

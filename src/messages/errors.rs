@@ -16,6 +16,7 @@ pub fn internal_error() -> Message {
 pub fn user_error(err: &UserError) -> Message {
     let body: Text = match err {
         UserError::Parse(parse) => return parse_error(parse),
+        UserError::Survey(refusal) => return super::survey::refusal(refusal),
         UserError::NotCoordinator => {
             "Only program coordinators can do that. If you think you should be one, ask a coordinator to run `/mentoring coordinator add @you`.".into()
         }

@@ -8,6 +8,8 @@ pub mod discord;
 mod errors;
 mod program;
 pub mod slack;
+pub mod survey;
+mod survey_results;
 
 pub use checkin::*;
 pub use demo::{DemoOverview, demo_banner};

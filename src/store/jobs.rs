@@ -11,6 +11,10 @@ pub enum JobKind {
     Checkin,
     /// A pair asked for help: tell the coordinators (target: "PAIR_ID|MONTH").
     HelpAlert,
+    /// A survey opened: invite its audience by DM (target: survey id).
+    SurveyInvitation,
+    /// A survey's one reminder, to those who have not answered (target: survey id).
+    SurveyReminder,
 }
 
 impl JobKind {
@@ -18,13 +22,20 @@ impl JobKind {
         match self {
             JobKind::Checkin => "checkin",
             JobKind::HelpAlert => "help_alert",
+            JobKind::SurveyInvitation => "survey_invitation",
+            JobKind::SurveyReminder => "survey_reminder",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [JobKind::Checkin, JobKind::HelpAlert]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+        [
+            JobKind::Checkin,
+            JobKind::HelpAlert,
+            JobKind::SurveyInvitation,
+            JobKind::SurveyReminder,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod pairs;
 pub mod participants;
 pub mod schedules;
+pub mod surveys;
 pub mod webinars;
 
 use std::path::Path;

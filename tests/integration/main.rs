@@ -12,3 +12,4 @@ mod pairing;
 mod scheduler;
 mod slack;
 mod storage;
+mod surveys;

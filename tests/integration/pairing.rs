@@ -293,6 +293,11 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "checkins 0 9 * * 1",
     "schedules",
     "status",
+    "survey open end-of-program",
+    "survey close abcd1234",
+    "survey remind abcd1234",
+    "survey results",
+    "survey export abcd1234",
 ];
 
 async fn coordinator_commands_are_refused_to_everyone_else(db: TestDb) {

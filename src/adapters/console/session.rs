@@ -22,6 +22,8 @@ pub struct Session {
     clock: Arc<ManualClock>,
     /// The console name of the person we are acting as.
     acting: String,
+    /// Where files that come with replies (survey charts) are written.
+    files_dir: std::path::PathBuf,
 }
 
 /// What the loop should do after a line.
@@ -43,7 +45,14 @@ impl Session {
             console,
             clock,
             acting: acting.into(),
+            files_dir: std::path::PathBuf::from("."),
         }
+    }
+
+    /// Writes reply files (survey charts) into `dir` instead of the current folder.
+    pub fn with_files_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.files_dir = dir.into();
+        self
     }
 
     pub fn acting(&self) -> &str {
@@ -206,6 +215,12 @@ impl Session {
         if let Some(form) = &reply.form {
             self.console
                 .keep_reply(&self.acting, &super::form_as_message(form));
+        }
+        for file in &reply.attachments {
+            let path = self.files_dir.join(&file.name);
+            let written = std::fs::write(&path, &file.bytes).map_err(|e| e.to_string());
+            let note = crate::messages::survey::file_written(&path.display().to_string(), written);
+            self.console.keep_reply(&self.acting, &note);
         }
         // The demo is its own worker: whatever the command made due (a help alert) goes now.
         if let Err(err) = self.app.run_due().await {

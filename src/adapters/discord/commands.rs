@@ -8,6 +8,9 @@ use super::outbound::{Call, Rest, RestError};
 use crate::commands::{Access, ArgKind, CommandSpec, Root, TABLE};
 use crate::messages::discord as words;
 
+/// The subcommand that stands for a root's bare form when the root also has subcommands.
+pub const BARE_SUBCOMMAND: &str = "open";
+
 /// Option types (Discord's numbering).
 const SUB_COMMAND: u64 = 1;
 const SUB_COMMAND_GROUP: u64 = 2;
@@ -48,6 +51,9 @@ fn root_command(root: Root, specs: &[&CommandSpec]) -> Value {
         let mut options: Vec<Value> = Vec::new();
         for spec in specs {
             match spec.words {
+                // Discord cannot run a command that has subcommands on its own, so the bare
+                // form (`/survey`) becomes a subcommand of its own (`/survey open`).
+                [] => options.push(subcommand(BARE_SUBCOMMAND, spec)),
                 [word] => options.push(subcommand(word, spec)),
                 [group, word] => {
                     let existing = options.iter_mut().find(|o| o["name"] == *group);
@@ -103,6 +109,7 @@ fn arguments(spec: &CommandSpec) -> Vec<Value> {
             let kind = match arg.kind {
                 ArgKind::User => USER,
                 ArgKind::Text
+                | ArgKind::Words
                 | ArgKind::Date
                 | ArgKind::Zone
                 | ArgKind::Channel

@@ -319,7 +319,10 @@ fn command_input(data: &CommandData) -> Input {
             _ => break,
         }
     }
-    let Some(spec) = commands::parse::spec_for(root, &words) else {
+    let bare = words == [super::commands::BARE_SUBCOMMAND];
+    let spec = commands::parse::spec_for(root, &words)
+        .or_else(|| bare.then(|| commands::parse::spec_for(root, &[])).flatten());
+    let Some(spec) = spec else {
         return Input::Parsed(Err(ParseError::UnknownCommand {
             root,
             typed: words.join(" "),

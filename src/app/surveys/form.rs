@@ -1,0 +1,69 @@
+//! A submitted survey form: every answer is checked before any is stored, so a form with one bad
+//! value stores nothing. The form id names the survey; it is re-checked against the caller.
+
+use super::{App, FORM_PREFIX, SurveyRefusal, respondent_key};
+use crate::app::{AppResult, Caller, Reply, UserError};
+use crate::messages::survey as words;
+use crate::store;
+
+impl App {
+    /// The one entry point for forms; only survey forms exist so far.
+    pub(crate) async fn submit_form(
+        &self,
+        caller: &Caller,
+        form_id: &str,
+        answers: &[(String, Vec<String>)],
+    ) -> AppResult<Reply> {
+        let survey_id = form_id
+            .strip_prefix(FORM_PREFIX)
+            .ok_or(UserError::UnknownAction)?;
+        let (opened, person, role) = self.my_survey(caller).await?;
+        if opened.survey.id != survey_id {
+            // An older form, or someone else's: the survey it names is not the caller's open one.
+            return Err(SurveyRefusal::Closed.into());
+        }
+        let mut checked = Vec::new();
+        for (field, values) in answers {
+            let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+            if values.is_empty() {
+                continue; // Left blank: an optional question, or one answered before.
+            }
+            let q = opened
+                .template
+                .questions
+                .iter()
+                .find(|q| &q.id == field)
+                .ok_or_else(|| SurveyRefusal::UnknownQuestion {
+                    typed: field.clone(),
+                    known: opened
+                        .template
+                        .questions
+                        .iter()
+                        .map(|q| q.id.clone())
+                        .collect(),
+                })?;
+            // Several picks are checked as one typed list, so they are stored in the template's
+            // order like a keyboard answer (choices therefore must not contain commas).
+            let typed: Vec<&str> = values.iter().map(|v| v.as_str()).collect();
+            let answer = q
+                .check(&typed.join(","))
+                .map_err(|problem| SurveyRefusal::BadAnswer {
+                    question: q.id.clone(),
+                    problem,
+                })?;
+            checked.push((q.id.clone(), answer));
+        }
+        let key = respondent_key(&opened.survey, &person);
+        let mut tx = self.store.begin().await?;
+        let response = store::surveys::response_id(&mut *tx, &opened.survey.id, &key, role).await?;
+        for (question, answer) in &checked {
+            store::surveys::set_answer(&mut *tx, &response, question, answer).await?;
+        }
+        tx.commit().await?;
+        let mine = self.answers_of(&opened.survey.id, &key).await?;
+        Ok(Reply::private(words::survey_form_intro(
+            &opened.template,
+            &mine,
+        )))
+    }
+}

@@ -1,0 +1,157 @@
+//! The figures of one survey: response rate, yes shares by role, means and distributions, choice
+//! counts and unattributed free text. Any figure over fewer than [`MIN_GROUP`] answers is withheld.
+
+use std::collections::BTreeMap;
+
+use super::{MIN_GROUP, PICK_SEPARATOR, QuestionKind, Template};
+use crate::domain::Role;
+
+/// One person's answers, without who they are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub role: Role,
+    /// Question id → stored answer.
+    pub answers: BTreeMap<String, String>,
+}
+
+/// A share of yes answers, or `None` when too few answered to show it.
+pub type Share = Option<(usize, usize)>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figures {
+    YesNo {
+        all: Share,
+        mentors: Share,
+        mentees: Share,
+    },
+    /// Counts of 1..=5 and the mean.
+    Scale {
+        counts: [usize; 5],
+        mean: f64,
+        labels: Vec<String>,
+    },
+    Choices {
+        counts: Vec<(String, usize)>,
+    },
+    /// Free text, sorted so the order says nothing about who wrote what.
+    Text {
+        answers: Vec<String>,
+    },
+    /// Fewer than [`MIN_GROUP`] answered.
+    TooFew,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionFigures {
+    pub id: String,
+    pub text: String,
+    pub answered: usize,
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub invited: usize,
+    pub responded: usize,
+    pub questions: Vec<QuestionFigures>,
+}
+
+impl Summary {
+    /// The mean of a scale question, when shown.
+    pub fn mean_of(&self, id: &str) -> Option<f64> {
+        self.questions
+            .iter()
+            .find(|q| q.id == id)
+            .and_then(|q| match q.figures {
+                Figures::Scale { mean, .. } => Some(mean),
+                _ => None,
+            })
+    }
+}
+
+fn share<'a>(answers: impl Iterator<Item = &'a str>) -> Share {
+    let all: Vec<&str> = answers.collect();
+    (all.len() >= MIN_GROUP).then(|| (all.iter().filter(|a| **a == "yes").count(), all.len()))
+}
+
+/// The figures for `responses` to `template`, out of `invited` people.
+pub fn summarise(template: &Template, invited: usize, responses: &[Response]) -> Summary {
+    let responded = responses.iter().filter(|r| !r.answers.is_empty()).count();
+    let questions = template
+        .questions
+        .iter()
+        .map(|q| {
+            let given: Vec<(Role, &str)> = responses
+                .iter()
+                .filter_map(|r| r.answers.get(&q.id).map(|a| (r.role, a.as_str())))
+                .collect();
+            let answered = given.len();
+            let values = || given.iter().map(|(_, a)| *a);
+            let figures = if answered < MIN_GROUP {
+                Figures::TooFew
+            } else {
+                match &q.kind {
+                    QuestionKind::YesNo => {
+                        let of = |role: Role| {
+                            share(given.iter().filter(|(r, _)| *r == role).map(|(_, a)| *a))
+                        };
+                        let small = |role: Role| {
+                            let n = given.iter().filter(|(r, _)| *r == role).count();
+                            n > 0 && n < MIN_GROUP
+                        };
+                        // With the total shown, one group's figure would give away a small other.
+                        let hide = small(Role::Mentor) || small(Role::Mentee);
+                        Figures::YesNo {
+                            all: share(values()),
+                            mentors: of(Role::Mentor).filter(|_| !hide),
+                            mentees: of(Role::Mentee).filter(|_| !hide),
+                        }
+                    }
+                    QuestionKind::Scale { labels } => {
+                        let mut counts = [0usize; 5];
+                        let mut total = 0usize;
+                        for n in values().filter_map(|a| a.parse::<usize>().ok()) {
+                            if (1..=5).contains(&n) {
+                                counts[n - 1] += 1;
+                                total += n;
+                            }
+                        }
+                        Figures::Scale {
+                            counts,
+                            mean: total as f64 / answered as f64,
+                            labels: labels.clone(),
+                        }
+                    }
+                    QuestionKind::Single { choices } | QuestionKind::Multiple { choices } => {
+                        let counts = choices
+                            .iter()
+                            .map(|c| {
+                                let n = values()
+                                    .filter(|a| a.split(PICK_SEPARATOR).any(|p| p == c))
+                                    .count();
+                                (c.clone(), n)
+                            })
+                            .collect();
+                        Figures::Choices { counts }
+                    }
+                    QuestionKind::Text => {
+                        let mut answers: Vec<String> = values().map(String::from).collect();
+                        answers.sort();
+                        Figures::Text { answers }
+                    }
+                }
+            };
+            QuestionFigures {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                answered,
+                figures,
+            }
+        })
+        .collect();
+    Summary {
+        invited,
+        responded,
+        questions,
+    }
+}
