@@ -23,7 +23,7 @@ use crate::store::webinars::Webinar;
 const MAX_ATTEMPTS: i64 = 8;
 
 /// What sending came to, before it is recorded.
-enum Sent {
+pub(crate) enum Sent {
     Posted(MessageRef),
     Skipped(&'static str),
 }
@@ -115,6 +115,13 @@ impl App {
             (JobKind::Checkin, Some(batch)) => self.send_checkin(batch, &delivery.recipient).await,
             (JobKind::Checkin, None) => Ok(Sent::Skipped("the intake is gone")),
             (JobKind::HelpAlert, _) => self.send_help_alert(job, &delivery.recipient).await,
+            (
+                JobKind::WebinarReminder
+                | JobKind::WebinarLive
+                | JobKind::WebinarRecording
+                | JobKind::WebinarChanged,
+                _,
+            ) => self.send_calendar(job, &delivery.recipient).await,
         };
         // A platform error keeps its kind; anything else (the database, say) is worth another try.
         sent.map_err(|err| match err.downcast::<ChatError>() {

@@ -47,6 +47,17 @@ pub enum UserError {
     NotInAPair,
     /// A button on the prompt of a pair that has since ended.
     PairEnded,
+    /// No webinar has this number.
+    UnknownWebinar(String),
+    /// A session can't start before now.
+    StartsInPast,
+    /// The wall-clock time does not exist in the zone (the clocks skip it).
+    NoSuchLocalTime {
+        at: String,
+        zone: String,
+    },
+    /// The webinar was cancelled, so it can't be moved or given a recording.
+    WebinarCancelled(i64),
 }
 
 impl From<ParseError> for UserError {

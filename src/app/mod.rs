@@ -2,6 +2,7 @@
 //! authorization and error handling in one place. Handlers use the store and the Chat port and
 //! return a [`Reply`]; they never see a platform payload.
 
+mod calendar;
 pub mod checkins;
 mod delivery;
 pub mod errors;
@@ -12,6 +13,7 @@ pub mod pausing;
 mod people;
 pub mod scheduler;
 mod spaces;
+pub mod webinars;
 
 use std::sync::Arc;
 
@@ -36,6 +38,10 @@ pub struct Settings {
     pub checkin_grace: std::time::Duration,
     /// This process's name on the leases it holds.
     pub worker: String,
+    /// How long before a webinar each reminder goes out.
+    pub webinar_reminders: Vec<std::time::Duration>,
+    /// Where people reach this instance's HTTP routes, for "Add to calendar" links.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -44,6 +50,8 @@ impl Default for Settings {
             default_zone: chrono_tz::UTC,
             checkin_grace: std::time::Duration::from_secs(72 * 3600),
             worker: format!("worker-{}", crate::domain::new_id()),
+            webinar_reminders: crate::domain::calendar::DEFAULT_REMINDERS.to_vec(),
+            public_url: "http://127.0.0.1:8080".to_string(),
         }
     }
 }
@@ -257,6 +265,16 @@ impl App {
                 Command::Checkin { answer, note } => {
                     self.command_checkin(caller, channel, answer, note).await
                 }
+                Command::WebinarAdd(draft) => self.command_webinar_add(draft).await,
+                Command::WebinarList => self.command_webinar_list().await,
+                Command::WebinarCancel { id } => self.command_webinar_cancel(id).await,
+                Command::WebinarMove { id, at, zone } => {
+                    self.command_webinar_move(id, at, zone).await
+                }
+                Command::WebinarRecording { id, url } => {
+                    self.command_webinar_recording(id, url).await
+                }
+                Command::Webinars => self.command_webinars().await,
             }
         }
         .instrument(span)

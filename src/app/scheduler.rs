@@ -176,6 +176,10 @@ impl App {
                 _ => Vec::new(),
             },
             JobKind::HelpAlert => store::coordinators::list(db).await?,
+            JobKind::WebinarReminder
+            | JobKind::WebinarLive
+            | JobKind::WebinarRecording
+            | JobKind::WebinarChanged => self.calendar_recipients(job).await?,
         })
     }
 

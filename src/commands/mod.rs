@@ -6,7 +6,7 @@ pub mod docs;
 pub mod parse;
 pub mod table;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 
 use crate::domain::Platform;
@@ -60,6 +60,10 @@ pub enum ArgKind {
     Cron,
     /// One of a fixed set of words.
     Choice(&'static [&'static str]),
+    /// A wall-clock time, `YYYY-MM-DD HH:MM`, read in the command's zone by the handler.
+    LocalTime,
+    /// An http(s) link.
+    Link,
 }
 
 /// Positional (`/mentoring pair @a @b`) or keyed (`intake:"2027 February"`).
@@ -208,4 +212,32 @@ pub enum Command {
         answer: Answer,
         note: Option<String>,
     },
+    WebinarAdd(WebinarDraft),
+    WebinarList,
+    WebinarCancel {
+        id: String,
+    },
+    WebinarMove {
+        id: String,
+        at: NaiveDateTime,
+        zone: Option<Tz>,
+    },
+    WebinarRecording {
+        id: String,
+        url: String,
+    },
+    /// `/mentoring webinars`: the calendar as anyone sees it.
+    Webinars,
+}
+
+/// A webinar as `webinar add` describes it, before the app checks it against the clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebinarDraft {
+    pub title: String,
+    pub at: NaiveDateTime,
+    pub zone: Option<Tz>,
+    pub url: Option<String>,
+    pub speakers: Option<String>,
+    /// An intake's name, `all`, or the newest active intake when left out.
+    pub intake: Option<String>,
 }

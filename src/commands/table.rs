@@ -43,6 +43,36 @@ const INTAKE: ArgSpec = keyed(
     "The intake; the newest active one when left out.",
 );
 
+const INTAKE_OR_ALL: ArgSpec = keyed(
+    "intake",
+    ArgKind::Text,
+    "NAME|all",
+    "The intake it is for, or all; the newest active one when left out.",
+);
+
+const AT: ArgSpec = ArgSpec {
+    name: "at",
+    kind: ArgKind::LocalTime,
+    place: Place::Keyed,
+    required: true,
+    placeholder: "\"YYYY-MM-DD HH:MM\"",
+    help: "When it starts, in the zone given by tz: (else the intake's).",
+};
+
+const WEBINAR_TZ: ArgSpec = keyed(
+    "tz",
+    ArgKind::Zone,
+    "ZONE",
+    "The zone of at:, e.g. Australia/Sydney; the intake's when left out.",
+);
+
+const WEBINAR_ID: ArgSpec = positional(
+    "id",
+    ArgKind::Text,
+    "ID",
+    "The webinar's number, as `webinar list` shows it.",
+);
+
 pub static TABLE: &[CommandSpec] = &[
     CommandSpec {
         root: Root::Mentoring,
@@ -283,6 +313,112 @@ pub static TABLE: &[CommandSpec] = &[
         build: |a: &mut Args| Command::Status {
             intake: a.opt_text("intake"),
         },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["webinar", "add"],
+        args: &[
+            positional(
+                "title",
+                ArgKind::Text,
+                "TITLE",
+                "The session's title, quoted.",
+            ),
+            AT,
+            WEBINAR_TZ,
+            keyed(
+                "url",
+                ArgKind::Link,
+                "JOIN_URL",
+                "Where people join: an https:// link.",
+            ),
+            keyed(
+                "speakers",
+                ArgKind::Text,
+                "\"…\"",
+                "Who is speaking, quoted.",
+            ),
+            INTAKE_OR_ALL,
+        ],
+        access: Access::Coordinator,
+        summary: "Add a webinar; participants get reminders before it and a post when it starts.",
+        build: |a: &mut Args| {
+            Command::WebinarAdd(super::WebinarDraft {
+                title: a.text("title"),
+                at: a.local_time("at").unwrap_or_default(),
+                zone: a.zone("tz"),
+                url: a.opt_text("url"),
+                speakers: a.opt_text("speakers"),
+                intake: a.opt_text("intake"),
+            })
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["webinar", "list"],
+        args: &[],
+        access: Access::Coordinator,
+        summary: "List webinars with their numbers, times and recordings.",
+        build: |_| Command::WebinarList,
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["webinar", "cancel"],
+        args: &[WEBINAR_ID],
+        access: Access::Coordinator,
+        summary: "Cancel a webinar: reminders not yet sent are withdrawn, those reminded are told.",
+        build: |a: &mut Args| Command::WebinarCancel { id: a.text("id") },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["webinar", "move"],
+        args: &[
+            WEBINAR_ID,
+            ArgSpec {
+                required: true,
+                ..AT
+            },
+            keyed(
+                "tz",
+                ArgKind::Zone,
+                "ZONE",
+                "The zone of the new time; the webinar's own when left out.",
+            ),
+        ],
+        access: Access::Coordinator,
+        summary: "Move a webinar: reminders follow it, and those already reminded are told.",
+        build: |a: &mut Args| Command::WebinarMove {
+            id: a.text("id"),
+            at: a.local_time("at").unwrap_or_default(),
+            zone: a.zone("tz"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["webinar", "recording"],
+        args: &[
+            WEBINAR_ID,
+            positional(
+                "url",
+                ArgKind::Link,
+                "URL",
+                "The recording's https:// link.",
+            ),
+        ],
+        access: Access::Coordinator,
+        summary: "Share a webinar's recording with everyone who was invited.",
+        build: |a: &mut Args| Command::WebinarRecording {
+            id: a.text("id"),
+            url: a.text("url"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["webinars"],
+        args: &[],
+        access: Access::Anyone,
+        summary: "Upcoming webinars in your time, and recordings of past ones.",
+        build: |_| Command::Webinars,
     },
     CommandSpec {
         root: Root::Checkin,

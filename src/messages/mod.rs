@@ -2,6 +2,7 @@
 //! platform-neutral [`Message`]. Snapshot tests pin them. Names and anything else a person typed
 //! go in as user text, so adapters escape them.
 
+mod calendar;
 mod checkin;
 mod demo;
 pub mod discord;
@@ -9,6 +10,7 @@ mod errors;
 mod program;
 pub mod slack;
 
+pub use calendar::*;
 pub use checkin::*;
 pub use demo::demo_banner;
 pub use errors::{internal_error, parse_error, user_error};

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod calendar;
 mod commands;
 mod demo;
 mod discord;

@@ -298,6 +298,11 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "checkins 0 9 * * 1",
     "schedules",
     "status",
+    "webinar add Talk at:\"2027-01-20 19:00\"",
+    "webinar list",
+    "webinar cancel 1",
+    "webinar move 1 at:\"2027-01-21 19:00\"",
+    "webinar recording 1 https://example.org/r",
 ];
 
 async fn coordinator_commands_are_refused_to_everyone_else(db: TestDb) {

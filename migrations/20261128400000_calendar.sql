@@ -1,0 +1,12 @@
+-- The program's calendar (issue 6): webinars get a short number people can type, a state and a
+-- recording; participants choose how they get announcements.
+
+-- The number coordinators type (`webinar move 3 …`); ids stay the application's own.
+ALTER TABLE webinars ADD COLUMN number BIGINT;
+-- scheduled or cancelled; a cancelled session keeps its row so late clicks can be answered.
+ALTER TABLE webinars ADD COLUMN status TEXT NOT NULL DEFAULT 'scheduled';
+ALTER TABLE webinars ADD COLUMN recording_url TEXT;
+CREATE UNIQUE INDEX webinars_by_number ON webinars (number);
+
+-- auto: the intake's announcement channel when it has one, else a DM; dm: always a DM.
+ALTER TABLE participants ADD COLUMN announcements TEXT NOT NULL DEFAULT 'auto';
