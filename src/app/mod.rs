@@ -7,6 +7,7 @@ pub mod checkins;
 mod delivery;
 pub mod errors;
 mod help;
+mod ical;
 pub mod intakes;
 pub mod pairing;
 pub mod pausing;

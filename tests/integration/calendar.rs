@@ -15,6 +15,7 @@ on_both_backends!(
     downtime_across_the_start_sends_nothing_late,
     recordings_are_shared_and_listed,
     bad_input_changes_nothing,
+    calendar_files_parse_back,
 );
 
 /// A Sydney intake with one pair, and a webinar on Wed 9 Dec 2026 at 19:00 Sydney (08:00 UTC).
@@ -264,4 +265,57 @@ async fn bad_input_changes_nothing(db: TestDb) {
             .await
             .contains("no webinars yet")
     );
+}
+
+/// GETs a path from the HTTP router: status and body.
+async fn get(t: &TestApp, path: &str) -> (u16, String) {
+    use tower::ServiceExt;
+    let handle = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .build_recorder()
+        .handle();
+    let router = tandem::adapters::http::router(t.app.clone(), handle);
+    let request = axum::http::Request::get(path)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+async fn calendar_files_parse_back(db: TestDb) {
+    use icalendar::{Calendar, Component, EventStatus};
+    let t = TestApp::new(db).await;
+    program_with_webinar(&t, false).await;
+    t.coordinator("webinar add \"Second talk\" at:\"2027-01-13 19:00\" intake:all")
+        .await;
+    t.coordinator("webinar cancel 2").await;
+    let (status, body) = get(&t, "/calendar/webinars/1.ics").await;
+    assert_eq!(status, 200, "{body}");
+    let calendar: Calendar = body.parse().unwrap();
+    let events: Vec<_> = calendar.events().collect();
+    assert_eq!(events.len(), 1);
+    let event = events[0];
+    assert_eq!(event.get_summary(), Some("Finding your voice"));
+    assert_eq!(event.property_value("DTSTART"), Some("20261209T080000Z"));
+    assert_eq!(event.property_value("DTEND"), Some("20261209T090000Z"));
+    assert_eq!(event.get_url(), Some("https://meet.example.org/voice"));
+    assert!(event.get_description().unwrap().contains("Dr Ana Ruiz"));
+    // The intake's feed has both, the cancelled one marked so subscribers drop it.
+    let (status, body) = get(&t, "/calendar/Y1.ics").await;
+    assert_eq!(status, 200);
+    let feed: Calendar = body.parse().unwrap();
+    let statuses: Vec<_> = feed.events().map(|e| e.get_status()).collect();
+    assert_eq!(
+        statuses,
+        [Some(EventStatus::Confirmed), Some(EventStatus::Cancelled)]
+    );
+    // `tandem calendar export` writes the same feed.
+    assert_eq!(t.app.program_ics(Some("Y1")).await.unwrap().unwrap(), body);
+    assert_eq!(get(&t, "/calendar/webinars/9.ics").await.0, 404);
+    assert_eq!(get(&t, "/calendar/Nope.ics").await.0, 404);
+    assert_eq!(get(&t, "/calendar/all.ics").await.0, 200);
 }
