@@ -6,6 +6,8 @@ ALTER TABLE webinars ADD COLUMN number BIGINT;
 -- scheduled or cancelled; a cancelled session keeps its row so late clicks can be answered.
 ALTER TABLE webinars ADD COLUMN status TEXT NOT NULL DEFAULT 'scheduled';
 ALTER TABLE webinars ADD COLUMN recording_url TEXT;
+-- The series' title for a session of a monthly series (its own title adds the topic); NULL else.
+ALTER TABLE webinars ADD COLUMN series TEXT;
 CREATE UNIQUE INDEX webinars_by_number ON webinars (number);
 
 -- auto: the intake's announcement channel when it has one, else a DM; dm: always a DM.

@@ -203,6 +203,7 @@ impl App {
         let webinar = store::webinars::next_for(db, Some(&intake.id), at)
             .await?
             .filter(|w| month_of(w.starts_at, intake.zone) == month);
+        let recording = self.recording_to_suggest(&intake.id, at).await?;
         let answered = match store::checkins::find(db, &pair.id, month).await? {
             Some(Checkin {
                 answer,
@@ -224,7 +225,7 @@ impl App {
             pair,
             (&mentor, &mentee),
             month,
-            webinar.as_ref(),
+            (webinar.as_ref(), recording.as_ref()),
             answered,
         ))
     }

@@ -35,6 +35,7 @@ struct CheckinBatch {
     pairs: HashMap<String, Pair>,
     people: HashMap<String, Participant>,
     webinar: Option<Webinar>,
+    recording: Option<Webinar>,
     answers: HashMap<String, Checkin>,
 }
 
@@ -91,6 +92,7 @@ impl App {
         let webinar = store::webinars::next_for(db, Some(&intake.id), job.due_at)
             .await?
             .filter(|w| month_of(w.starts_at, intake.zone) == month);
+        let recording = self.recording_to_suggest(&intake.id, job.due_at).await?;
         let answers = store::checkins::for_pairs(db, &ids, &month).await?;
         Ok(Some(CheckinBatch {
             intake,
@@ -98,6 +100,7 @@ impl App {
             pairs: pairs.into_iter().map(|p| (p.id.clone(), p)).collect(),
             people: people.into_iter().map(|p| (p.id.clone(), p)).collect(),
             webinar,
+            recording,
             answers: answers
                 .into_iter()
                 .map(|c| (c.pair_id.clone(), c))
@@ -165,7 +168,7 @@ impl App {
             pair,
             (mentor, mentee),
             &batch.month,
-            batch.webinar.as_ref(),
+            (batch.webinar.as_ref(), batch.recording.as_ref()),
             answered,
         );
         Ok(Sent::Posted(

@@ -13,6 +13,7 @@ pub mod pairing;
 pub mod pausing;
 mod people;
 pub mod scheduler;
+mod series;
 mod spaces;
 pub mod webinars;
 
@@ -267,6 +268,21 @@ impl App {
                     self.command_checkin(caller, channel, answer, note).await
                 }
                 Command::WebinarAdd(draft) => self.command_webinar_add(draft).await,
+                Command::WebinarSeries {
+                    title,
+                    cron,
+                    zone,
+                    url,
+                    intake,
+                } => {
+                    self.command_webinar_series(title, cron, zone, url, intake)
+                        .await
+                }
+                Command::WebinarTopic {
+                    id,
+                    topic,
+                    speakers,
+                } => self.command_webinar_topic(id, topic, speakers).await,
                 Command::WebinarList => self.command_webinar_list().await,
                 Command::WebinarCancel { id } => self.command_webinar_cancel(id).await,
                 Command::WebinarMove { id, at, zone } => {

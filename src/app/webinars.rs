@@ -8,25 +8,19 @@ use chrono_tz::Tz;
 use super::{App, AppResult, Reply, UserError};
 use crate::commands::WebinarDraft;
 use crate::domain::calendar::{instant_in, offset_label, reminder_times};
-use crate::domain::{Timestamp, new_id};
+use crate::domain::{Intake, Timestamp, new_id};
 use crate::messages;
 use crate::store::jobs::{Job, JobKind, JobStatus};
 use crate::store::webinars::Webinar;
 use crate::store::{self, WriteTx};
 
+/// A check-in suggests recordings of sessions held this many days before it.
+const RECORDING_FRESH_DAYS: i64 = 45;
+
 impl App {
     pub(crate) async fn command_webinar_add(&self, draft: WebinarDraft) -> AppResult<Reply> {
-        let everyone = draft
-            .intake
-            .as_deref()
-            .is_some_and(|n| n.eq_ignore_ascii_case("all"));
-        let (intake_id, audience, intake_zone) = if everyone {
-            (None, "every intake".to_string(), self.settings.default_zone)
-        } else {
-            let intake = self.active_intake_named(draft.intake.as_deref()).await?;
-            (Some(intake.id), intake.name, intake.zone)
-        };
-        let zone = draft.zone.unwrap_or(intake_zone);
+        let intake = self.webinar_intake(draft.intake.as_deref()).await?;
+        let (intake_id, audience, zone) = self.webinar_audience(intake.as_ref(), draft.zone);
         let mut webinar = Webinar {
             id: new_id(),
             number: 0,
@@ -38,6 +32,7 @@ impl App {
             join_url: draft.url,
             cancelled: false,
             recording_url: None,
+            series: None,
             created_at: self.now(),
         };
         let mut tx = self.store.begin().await?;
@@ -130,8 +125,32 @@ impl App {
         )))
     }
 
+    /// The intake a webinar is for: `None` for `intake:all`, else the named or newest active one.
+    pub(super) async fn webinar_intake(&self, name: Option<&str>) -> AppResult<Option<Intake>> {
+        if name.is_some_and(|n| n.eq_ignore_ascii_case("all")) {
+            return Ok(None);
+        }
+        Ok(Some(self.active_intake_named(name).await?))
+    }
+
+    /// Its intake id, how replies name the audience, and the zone `at:` is read in.
+    pub(super) fn webinar_audience(
+        &self,
+        intake: Option<&Intake>,
+        zone: Option<Tz>,
+    ) -> (Option<String>, String, Tz) {
+        match intake {
+            Some(i) => (Some(i.id.clone()), i.name.clone(), zone.unwrap_or(i.zone)),
+            None => (
+                None,
+                "every intake".to_string(),
+                zone.unwrap_or(self.settings.default_zone),
+            ),
+        }
+    }
+
     /// The webinar a coordinator typed the number of (`3` or `#3`), if it is still on.
-    async fn webinar_numbered(&self, typed: &str) -> AppResult<Webinar> {
+    pub(super) async fn webinar_numbered(&self, typed: &str) -> AppResult<Webinar> {
         let unknown = || UserError::UnknownWebinar(typed.to_string());
         let number: i64 = typed
             .trim()
@@ -148,7 +167,7 @@ impl App {
     }
 
     /// The instant a wall-clock time means in `zone`, refused when it is not in the future.
-    fn future_instant(&self, at: NaiveDateTime, zone: Tz) -> AppResult<Timestamp> {
+    pub(super) fn future_instant(&self, at: NaiveDateTime, zone: Tz) -> AppResult<Timestamp> {
         let starts = instant_in(at, zone).ok_or_else(|| UserError::NoSuchLocalTime {
             at: at.format("%Y-%m-%d %H:%M").to_string(),
             zone: zone.name().to_string(),
@@ -160,7 +179,7 @@ impl App {
     }
 
     /// Jobs for a session at its current time: each reminder still ahead, and the live post.
-    async fn plan_webinar(&self, tx: &mut WriteTx, w: &Webinar) -> AppResult<usize> {
+    pub(super) async fn plan_webinar(&self, tx: &mut WriteTx, w: &Webinar) -> AppResult<usize> {
         let times = reminder_times(w.starts_at, &self.settings.webinar_reminders, self.now());
         for (offset, due) in &times {
             let what = format!("reminder:{}", offset_label(*offset));
@@ -211,6 +230,19 @@ impl App {
         };
         store::jobs::insert_if_new(&mut **tx, &job, JobStatus::Pending).await?;
         Ok(())
+    }
+
+    /// The recording a check-in at `at` suggests: the latest recorded session of the past weeks.
+    pub(crate) async fn recording_to_suggest(
+        &self,
+        intake_id: &str,
+        at: Timestamp,
+    ) -> anyhow::Result<Option<Webinar>> {
+        let since = Timestamp(at.0 - RECORDING_FRESH_DAYS * 86_400_000);
+        Ok(
+            store::webinars::recorded_between(self.store.pool(), Some(intake_id), since, at)
+                .await?,
+        )
     }
 
     /// The "Add to calendar" link for one session.

@@ -213,6 +213,19 @@ pub enum Command {
         note: Option<String>,
     },
     WebinarAdd(WebinarDraft),
+    /// `cron` is already checked; sessions are made for the months ahead.
+    WebinarSeries {
+        title: String,
+        cron: String,
+        zone: Option<Tz>,
+        url: Option<String>,
+        intake: Option<String>,
+    },
+    WebinarTopic {
+        id: String,
+        topic: String,
+        speakers: Option<String>,
+    },
     WebinarList,
     WebinarCancel {
         id: String,

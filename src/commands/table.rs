@@ -355,6 +355,70 @@ pub static TABLE: &[CommandSpec] = &[
     },
     CommandSpec {
         root: Root::Mentoring,
+        words: &["webinar", "series"],
+        args: &[
+            positional(
+                "title",
+                ArgKind::Text,
+                "TITLE",
+                "The series' title, quoted.",
+            ),
+            ArgSpec {
+                required: true,
+                ..keyed(
+                    "cron",
+                    ArgKind::Cron,
+                    "\"CRON\"",
+                    "When sessions start: \"0 19 1-7 * WED\" is the first Wednesday at 19:00.",
+                )
+            },
+            WEBINAR_TZ,
+            keyed(
+                "url",
+                ArgKind::Link,
+                "JOIN_URL",
+                "Where people join: an https:// link.",
+            ),
+            INTAKE_OR_ALL,
+        ],
+        access: Access::Coordinator,
+        summary: "Add a monthly webinar series: a numbered session for each of the coming months.",
+        build: |a: &mut Args| Command::WebinarSeries {
+            title: a.text("title"),
+            cron: a.text("cron"),
+            zone: a.zone("tz"),
+            url: a.opt_text("url"),
+            intake: a.opt_text("intake"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["webinar", "topic"],
+        args: &[
+            WEBINAR_ID,
+            positional(
+                "topic",
+                ArgKind::Text,
+                "\"TOPIC\"",
+                "This session's topic, quoted.",
+            ),
+            keyed(
+                "speakers",
+                ArgKind::Text,
+                "\"…\"",
+                "Who is speaking, quoted.",
+            ),
+        ],
+        access: Access::Coordinator,
+        summary: "Give one session of a series its topic and speakers.",
+        build: |a: &mut Args| Command::WebinarTopic {
+            id: a.text("id"),
+            topic: a.text("topic"),
+            speakers: a.opt_text("speakers"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
         words: &["webinar", "list"],
         args: &[],
         access: Access::Coordinator,

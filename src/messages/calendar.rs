@@ -59,6 +59,41 @@ pub fn webinar_added(w: &Webinar, audience: &str, reminders: usize, calendar_url
     join_and_calendar(message, w, calendar_url)
 }
 
+pub fn webinar_series_added(series: &str, audience: &str, sessions: &[Webinar]) -> Message {
+    let Some(first) = sessions.first() else {
+        return Message::new().line(
+            "That schedule has no sessions in the coming year (or before the intake ends), so nothing was added.",
+        );
+    };
+    let last = sessions.last().unwrap_or(first);
+    Message::new()
+        .line(
+            Text::new()
+                .plain(format!("Added {} sessions of *", sessions.len()))
+                .user(series.to_string())
+                .plain(format!(
+                    "*, numbers {} to {}, from ",
+                    first.number, last.number
+                ))
+                .time(first.starts_at, first.zone)
+                .plain(" to ")
+                .time(last.starts_at, last.zone)
+                .plain(". Give each its topic with `/mentoring webinar topic ID \"TOPIC\"`."),
+        )
+        .field("For", Text::new().user(audience.to_string()))
+}
+
+pub fn webinar_topic_set(w: &Webinar) -> Message {
+    Message::new().line(
+        Text::new()
+            .plain(format!("Webinar {} is now ", w.number))
+            .append(title(w))
+            .plain(", ")
+            .time(w.starts_at, w.zone)
+            .plain(". Reminders use the new title."),
+    )
+}
+
 pub fn webinar_list(webinars: &[Webinar], now: Timestamp) -> Message {
     if webinars.is_empty() {
         return Message::new()
@@ -206,4 +241,13 @@ pub fn webinars_calendar(upcoming: &[Webinar], recorded: &[Webinar]) -> Message 
         }
     }
     message
+}
+
+/// A line of the check-in prompt: last session's recording as a conversation starter.
+pub(crate) fn recording_suggestion(w: &Webinar) -> Text {
+    Text::new()
+        .plain("Missed last month's webinar, ")
+        .append(title(w))
+        .plain("? The recording is a good conversation starter: ")
+        .user(w.recording_url.clone().unwrap_or_default())
 }

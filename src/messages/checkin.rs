@@ -31,7 +31,7 @@ pub fn checkin_prompt(
     pair: &Pair,
     (mentor, mentee): (&Participant, &Participant),
     month: &str,
-    webinar: Option<&Webinar>,
+    (webinar, recording): (Option<&Webinar>, Option<&Webinar>),
     answered: Option<(String, Answer, Timestamp)>,
 ) -> Message {
     let greet = |p: &Participant| match p.identity_on(pair.platform) {
@@ -55,6 +55,9 @@ pub fn checkin_prompt(
                 .time(w.starts_at, w.zone)
                 .plain(": something to talk about when you meet."),
         );
+    }
+    if let Some(w) = recording {
+        message = message.line(super::calendar::recording_suggestion(w));
     }
     message = message.line(
         Text::new()

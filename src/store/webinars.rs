@@ -20,11 +20,13 @@ pub struct Webinar {
     pub join_url: Option<String>,
     pub cancelled: bool,
     pub recording_url: Option<String>,
+    /// The series' title, for a session of a monthly series.
+    pub series: Option<String>,
     pub created_at: Timestamp,
 }
 
 const COLUMNS: &str = "id, number, intake_id, title, speakers, starts_at, zone, join_url, status, \
-                       recording_url, created_at";
+                       recording_url, series, created_at";
 
 fn from_row(row: &AnyRow) -> sqlx::Result<Webinar> {
     let zone: String = row.try_get("zone")?;
@@ -41,6 +43,7 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Webinar> {
         join_url: row.try_get("join_url")?,
         cancelled: status == "cancelled",
         recording_url: row.try_get("recording_url")?,
+        series: row.try_get("series")?,
         created_at: Timestamp(row.try_get("created_at")?),
     })
 }
@@ -49,8 +52,8 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Webinar> {
 pub async fn insert<'c, E: Executor<'c, Database = Any>>(db: E, w: &Webinar) -> sqlx::Result<i64> {
     let row = sqlx::query(
         "INSERT INTO webinars (id, number, intake_id, title, speakers, starts_at, zone, join_url,
-                               created_at)
-         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM webinars
+                               series, created_at)
+         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9 FROM webinars
          RETURNING number",
     )
     .bind(&w.id)
@@ -60,6 +63,7 @@ pub async fn insert<'c, E: Executor<'c, Database = Any>>(db: E, w: &Webinar) -> 
     .bind(w.starts_at.0)
     .bind(w.zone.name())
     .bind(&w.join_url)
+    .bind(&w.series)
     .bind(w.created_at.0)
     .fetch_one(db)
     .await?;
@@ -118,6 +122,22 @@ pub async fn set_start<'c, E: Executor<'c, Database = Any>>(
     Ok(())
 }
 
+/// A session of a series gets its own title (the series' plus the topic) and speakers.
+pub async fn set_topic<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    id: &str,
+    title: &str,
+    speakers: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE webinars SET title = $1, speakers = COALESCE($2, speakers) WHERE id = $3")
+        .bind(title)
+        .bind(speakers)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn cancel<'c, E: Executor<'c, Database = Any>>(db: E, id: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE webinars SET status = 'cancelled' WHERE id = $1")
         .bind(id)
@@ -151,6 +171,29 @@ pub async fn next_for<'c, E: Executor<'c, Database = Any>>(
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(now.0)
+        .bind(intake_id)
+        .fetch_optional(db)
+        .await?
+        .map(|row| from_row(&row))
+        .transpose()
+}
+
+/// The latest session with a recording that started in `[since, until)`, for the intake or for
+/// everyone: what a check-in suggests watching.
+pub async fn recorded_between<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    intake_id: Option<&str>,
+    since: Timestamp,
+    until: Timestamp,
+) -> sqlx::Result<Option<Webinar>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM webinars WHERE starts_at >= $1 AND starts_at < $2
+         AND recording_url IS NOT NULL AND status = 'scheduled'
+         AND (intake_id IS NULL OR intake_id = $3) ORDER BY starts_at DESC, id LIMIT 1"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(since.0)
+        .bind(until.0)
         .bind(intake_id)
         .fetch_optional(db)
         .await?

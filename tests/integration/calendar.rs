@@ -16,6 +16,7 @@ on_both_backends!(
     recordings_are_shared_and_listed,
     bad_input_changes_nothing,
     calendar_files_parse_back,
+    a_series_makes_monthly_sessions_across_dst,
 );
 
 /// A Sydney intake with one pair, and a webinar on Wed 9 Dec 2026 at 19:00 Sydney (08:00 UTC).
@@ -211,6 +212,23 @@ async fn recordings_are_shared_and_listed(db: TestDb) {
         said.contains("*Finding your voice* with Dr Ana Ruiz: https://video.example.org/voice"),
         "{said}"
     );
+    // January's check-in (first Monday, 10:00 Sydney) suggests it.
+    t.clock.set(utc(2027, 1, 3, 23, 0));
+    t.app.run_due().await.unwrap();
+    let prompt = t
+        .console
+        .history("#mentoring-m0-e0")
+        .last()
+        .unwrap()
+        .1
+        .plain_text();
+    assert!(prompt.contains("January 2027 check-in"), "{prompt}");
+    assert!(
+        prompt.contains(
+            "The recording is a good conversation starter: https://video.example.org/voice"
+        ),
+        "{prompt}"
+    );
 }
 
 async fn bad_input_changes_nothing(db: TestDb) {
@@ -318,4 +336,40 @@ async fn calendar_files_parse_back(db: TestDb) {
     assert_eq!(get(&t, "/calendar/webinars/9.ics").await.0, 404);
     assert_eq!(get(&t, "/calendar/Nope.ics").await.0, 404);
     assert_eq!(get(&t, "/calendar/all.ics").await.0, 200);
+}
+
+async fn a_series_makes_monthly_sessions_across_dst(db: TestDb) {
+    let t = TestApp::new(db).await;
+    t.coordinator("intake create Y1 tz:Australia/Sydney ends:2027-06-30")
+        .await;
+    let said = t
+        .coordinator("webinar series \"Career conversations\" cron:\"0 19 1-7 * WED\"")
+        .await;
+    // December to June: 7 first Wednesdays, before the intake ends.
+    assert!(
+        said.contains("Added 7 sessions of *Career conversations*, numbers 1 to 7"),
+        "{said}"
+    );
+    assert!(
+        said.contains("from Wed 2 Dec 2026, 19:00 AEDT to Wed 2 Jun 2027, 19:00 AEST"),
+        "{said}"
+    );
+    let said = t
+        .coordinator("webinar topic 2 \"Negotiating pay\" speakers:\"Mei Chen\"")
+        .await;
+    assert!(
+        said.contains("*Career conversations: Negotiating pay* with Mei Chen"),
+        "{said}"
+    );
+    let again = t
+        .coordinator("webinar topic 2 \"Asking for feedback\"")
+        .await;
+    assert!(
+        again.contains("*Career conversations: Asking for feedback* with Mei Chen"),
+        "{again}"
+    );
+    let bad = t
+        .mentoring("gina", "webinar series X cron:\"0 25 * * *\"")
+        .await;
+    assert_eq!(bad.outcome, Outcome::Refused);
 }

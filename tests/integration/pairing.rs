@@ -299,6 +299,8 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "schedules",
     "status",
     "webinar add Talk at:\"2027-01-20 19:00\"",
+    "webinar series Talks cron:\"0 19 1-7 * WED\"",
+    "webinar topic 1 \"Pay\"",
     "webinar list",
     "webinar cancel 1",
     "webinar move 1 at:\"2027-01-21 19:00\"",

@@ -397,6 +397,7 @@ async fn add_webinar(app: &App, now: Timestamp) -> anyhow::Result<()> {
         join_url: Some("https://example.org/webinars/professional-network".into()),
         cancelled: false,
         recording_url: None,
+        series: None,
         created_at: now,
     };
     store::webinars::insert(app.store.pool(), &webinar).await?;
