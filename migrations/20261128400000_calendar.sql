@@ -12,3 +12,27 @@ CREATE UNIQUE INDEX webinars_by_number ON webinars (number);
 
 -- auto: the intake's announcement channel when it has one, else a DM; dm: always a DM.
 ALTER TABLE participants ADD COLUMN announcements TEXT NOT NULL DEFAULT 'auto';
+
+-- Meetups in a city or region (International Mentoring Day, 17 January, is the usual one).
+CREATE TABLE meetups (
+    id         TEXT PRIMARY KEY,
+    number     BIGINT NOT NULL UNIQUE,
+    -- NULL: for every intake
+    intake_id  TEXT REFERENCES intakes (id),
+    title      TEXT NOT NULL,
+    city       TEXT NOT NULL,
+    venue      TEXT NOT NULL,
+    starts_at  BIGINT NOT NULL,
+    zone       TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'scheduled',
+    created_at BIGINT NOT NULL
+);
+
+-- One answer per person and meetup, changed in place: going, maybe or cant.
+CREATE TABLE meetup_rsvps (
+    meetup_id      TEXT NOT NULL REFERENCES meetups (id),
+    participant_id TEXT NOT NULL REFERENCES participants (id),
+    answer         TEXT NOT NULL,
+    answered_at    BIGINT NOT NULL,
+    PRIMARY KEY (meetup_id, participant_id)
+);

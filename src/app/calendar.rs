@@ -19,7 +19,7 @@ const LIVE_GRACE: Duration = Duration::from_secs(30 * 60);
 
 /// Recipient ids: an intake's channel, or one person.
 const CHANNEL: &str = "intake:";
-const PERSON: &str = "person:";
+pub(super) const PERSON: &str = "person:";
 
 impl App {
     /// Everyone a webinar job is for: the intakes' channels and the people reached by DM; for a
@@ -85,15 +85,17 @@ impl App {
             JobKind::WebinarLive => messages::webinar_live(&w),
             JobKind::WebinarRecording => messages::webinar_recording(&w),
             JobKind::WebinarChanged => messages::webinar_changed(&w),
-            JobKind::Checkin | JobKind::HelpAlert => {
-                return Ok(Sent::Skipped("not a calendar job"));
-            }
+            _ => return Ok(Sent::Skipped("not a webinar job")),
         };
         self.announce_to(recipient, &message).await
     }
 
     /// Posts in an intake's announcement channel, or DMs a person on a platform we reach.
-    async fn announce_to(&self, recipient: &str, message: &Message) -> anyhow::Result<Sent> {
+    pub(super) async fn announce_to(
+        &self,
+        recipient: &str,
+        message: &Message,
+    ) -> anyhow::Result<Sent> {
         let db = self.store.pool();
         if let Some(intake_id) = recipient.strip_prefix(CHANNEL) {
             let Some(intake) = store::intakes::find(db, intake_id).await? else {

@@ -125,6 +125,9 @@ impl App {
                 | JobKind::WebinarChanged,
                 _,
             ) => self.send_calendar(job, &delivery.recipient).await,
+            (JobKind::MeetupInvite | JobKind::MeetupReminder | JobKind::MeetupChanged, _) => {
+                self.send_meetup(job, &delivery.recipient).await
+            }
         };
         // A platform error keeps its kind; anything else (the database, say) is worth another try.
         sent.map_err(|err| match err.downcast::<ChatError>() {

@@ -58,6 +58,8 @@ pub enum UserError {
     },
     /// The webinar was cancelled, so it can't be moved or given a recording.
     WebinarCancelled(i64),
+    UnknownMeetup(String),
+    MeetupCancelled(i64),
 }
 
 impl From<ParseError> for UserError {

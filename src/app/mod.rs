@@ -9,6 +9,7 @@ pub mod errors;
 mod help;
 mod ical;
 pub mod intakes;
+pub mod meetups;
 pub mod pairing;
 pub mod pausing;
 mod people;
@@ -292,6 +293,12 @@ impl App {
                     self.command_webinar_recording(id, url).await
                 }
                 Command::Webinars => self.command_webinars().await,
+                Command::MeetupAdd(draft) => self.command_meetup_add(draft).await,
+                Command::MeetupList => self.command_meetup_list().await,
+                Command::MeetupCancel { id } => self.command_meetup_cancel(id).await,
+                Command::MeetupMove { id, at, zone } => {
+                    self.command_meetup_move(id, at, zone).await
+                }
             }
         }
         .instrument(span)
@@ -302,6 +309,9 @@ impl App {
     async fn press(&self, caller: &Caller, action: &str, value: &str) -> AppResult<Reply> {
         if let Some(answer) = checkins::answer_of_action(action) {
             return self.press_checkin(caller, answer, value).await;
+        }
+        if let Some((_, answer)) = meetups::RSVP_ACTIONS.iter().find(|(a, _)| *a == action) {
+            return self.press_rsvp(caller, answer, value).await;
         }
         match action {
             pausing::RESUME_ACTION => self.press_resume(caller, value).await,

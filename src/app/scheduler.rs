@@ -180,6 +180,9 @@ impl App {
             | JobKind::WebinarLive
             | JobKind::WebinarRecording
             | JobKind::WebinarChanged => self.calendar_recipients(job).await?,
+            JobKind::MeetupInvite | JobKind::MeetupReminder | JobKind::MeetupChanged => {
+                self.meetup_recipients(job).await?
+            }
         })
     }
 

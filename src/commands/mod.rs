@@ -241,6 +241,27 @@ pub enum Command {
     },
     /// `/mentoring webinars`: the calendar as anyone sees it.
     Webinars,
+    MeetupAdd(MeetupDraft),
+    MeetupList,
+    MeetupCancel {
+        id: String,
+    },
+    MeetupMove {
+        id: String,
+        at: NaiveDateTime,
+        zone: Option<Tz>,
+    },
+}
+
+/// A meetup as `meetup add` describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetupDraft {
+    pub title: String,
+    pub city: String,
+    pub at: NaiveDateTime,
+    pub venue: String,
+    pub zone: Option<Tz>,
+    pub intake: Option<String>,
 }
 
 /// A webinar as `webinar add` describes it, before the app checks it against the clock.

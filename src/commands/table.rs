@@ -73,6 +73,13 @@ const WEBINAR_ID: ArgSpec = positional(
     "The webinar's number, as `webinar list` shows it.",
 );
 
+const MEETUP_ID: ArgSpec = positional(
+    "id",
+    ArgKind::Text,
+    "ID",
+    "The meetup's number, as `meetup list` shows it.",
+);
+
 pub static TABLE: &[CommandSpec] = &[
     CommandSpec {
         root: Root::Mentoring,
@@ -483,6 +490,86 @@ pub static TABLE: &[CommandSpec] = &[
         access: Access::Anyone,
         summary: "Upcoming webinars in your time, and recordings of past ones.",
         build: |_| Command::Webinars,
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["meetup", "add"],
+        args: &[
+            positional(
+                "title",
+                ArgKind::Text,
+                "TITLE",
+                "The meetup's title, quoted.",
+            ),
+            ArgSpec {
+                required: true,
+                ..keyed(
+                    "city",
+                    ArgKind::Text,
+                    "CITY",
+                    "The city or region: participants there are invited.",
+                )
+            },
+            AT,
+            ArgSpec {
+                required: true,
+                ..keyed("venue", ArgKind::Text, "\"…\"", "Where exactly, quoted.")
+            },
+            WEBINAR_TZ,
+            INTAKE_OR_ALL,
+        ],
+        access: Access::Coordinator,
+        summary: "Announce a meetup to participants in a city, with RSVP buttons.",
+        build: |a: &mut Args| {
+            Command::MeetupAdd(super::MeetupDraft {
+                title: a.text("title"),
+                city: a.text("city"),
+                at: a.local_time("at").unwrap_or_default(),
+                venue: a.text("venue"),
+                zone: a.zone("tz"),
+                intake: a.opt_text("intake"),
+            })
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["meetup", "list"],
+        args: &[],
+        access: Access::Coordinator,
+        summary: "List meetups with their RSVP counts.",
+        build: |_| Command::MeetupList,
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["meetup", "cancel"],
+        args: &[MEETUP_ID],
+        access: Access::Coordinator,
+        summary: "Cancel a meetup and tell those invited.",
+        build: |a: &mut Args| Command::MeetupCancel { id: a.text("id") },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["meetup", "move"],
+        args: &[
+            MEETUP_ID,
+            ArgSpec {
+                required: true,
+                ..AT
+            },
+            keyed(
+                "tz",
+                ArgKind::Zone,
+                "ZONE",
+                "The zone of the new time; the meetup's own when left out.",
+            ),
+        ],
+        access: Access::Coordinator,
+        summary: "Move a meetup: its reminder follows, and those invited are told.",
+        build: |a: &mut Args| Command::MeetupMove {
+            id: a.text("id"),
+            at: a.local_time("at").unwrap_or_default(),
+            zone: a.zone("tz"),
+        },
     },
     CommandSpec {
         root: Root::Checkin,

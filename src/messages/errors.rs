@@ -85,6 +85,11 @@ pub fn user_error(err: &UserError) -> Message {
         UserError::StartsInPast => "That time has already passed. Give a start time in the future, as `at:\"YYYY-MM-DD HH:MM\"`.".into(),
         UserError::NoSuchLocalTime { at, zone } => Text::new()
             .plain(format!("{at} doesn't happen in {zone}: the clocks skip it that night. Pick a time an hour later.")),
+        UserError::UnknownMeetup(typed) => Text::new()
+            .plain("There's no meetup number ")
+            .user(format!("\"{typed}\""))
+            .plain(". `/mentoring meetup list` shows each one's number."),
+        UserError::MeetupCancelled(number) => format!("Meetup {number} was cancelled, so that can't be changed any more.").into(),
         UserError::WebinarCancelled(number) => format!("Webinar {number} was cancelled, so it can't be changed. Add a new one with `/mentoring webinar add`.").into(),
     };
     Message::new().line(body).line(help_hint())

@@ -7,6 +7,7 @@ mod checkin;
 mod demo;
 pub mod discord;
 mod errors;
+mod meetups;
 mod program;
 pub mod slack;
 
@@ -14,6 +15,7 @@ pub use calendar::*;
 pub use checkin::*;
 pub use demo::demo_banner;
 pub use errors::{internal_error, parse_error, user_error};
+pub use meetups::*;
 pub use program::*;
 
 use crate::chat::Text;

@@ -19,9 +19,18 @@ pub enum JobKind {
     WebinarRecording,
     /// A webinar moved or was cancelled: tell those already reminded (target: webinar id).
     WebinarChanged,
+    /// A meetup's invitation with RSVP buttons, to the participants in its city (target: id).
+    MeetupInvite,
+    /// The day before a meetup, to those going (target: "MEETUP_ID@STARTS_MILLIS").
+    MeetupReminder,
+    /// A meetup moved or was cancelled: tell those invited (target: meetup id).
+    MeetupChanged,
 }
 
-const KINDS: [JobKind; 6] = [
+const KINDS: [JobKind; 9] = [
+    JobKind::MeetupInvite,
+    JobKind::MeetupReminder,
+    JobKind::MeetupChanged,
     JobKind::Checkin,
     JobKind::HelpAlert,
     JobKind::WebinarReminder,
@@ -39,6 +48,9 @@ impl JobKind {
             JobKind::WebinarLive => "webinar_live",
             JobKind::WebinarRecording => "webinar_recording",
             JobKind::WebinarChanged => "webinar_changed",
+            JobKind::MeetupInvite => "meetup_invite",
+            JobKind::MeetupReminder => "meetup_reminder",
+            JobKind::MeetupChanged => "meetup_changed",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod deliveries;
 pub mod inbound;
 pub mod intakes;
 pub mod jobs;
+pub mod meetups;
 pub mod pairs;
 pub mod participants;
 pub mod schedules;

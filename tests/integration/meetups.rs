@@ -1,0 +1,173 @@
+//! Meetups with the injected clock, on both backends: invitations to locals, RSVP changes,
+//! counts, the day-before reminder to those going, moves and cancels.
+
+use tandem::app::{Caller, Input, Invocation, Outcome};
+use tandem::chat::Message;
+use tandem::domain::{Identity, Platform};
+
+use crate::on_both_backends;
+use crate::support::{TestApp, TestDb, utc};
+
+on_both_backends!(
+    locals_rsvp_and_those_going_are_reminded,
+    moving_and_cancelling_tell_the_invited,
+);
+
+/// Two pairs: m0, e0 in Sydney, m1, e1 in Melbourne; a meetup in Sydney on Sun 17 Jan 2027.
+async fn program_with_meetup(t: &TestApp) {
+    t.coordinator("intake create Y1 tz:Australia/Sydney").await;
+    t.coordinator("pair @m0 @e0").await;
+    t.coordinator("pair @m1 @e1").await;
+    for (who, city) in [
+        ("m0", "Sydney"),
+        ("e0", "sydney"),
+        ("m1", "Melbourne"),
+        ("e1", "Melbourne"),
+    ] {
+        sqlx::query("UPDATE participants SET city = $1 WHERE console_name = $2")
+            .bind(city)
+            .bind(who)
+            .execute(t.db.store.pool())
+            .await
+            .unwrap();
+    }
+    let said = t
+        .coordinator("meetup add \"International Mentoring Day\" city:Sydney at:\"2027-01-17 17:30\" venue:\"State Library, Galleries Lounge\"")
+        .await;
+    assert!(said.contains("Added meetup 1"), "{said}");
+    assert!(said.contains("Sun 17 Jan 2027, 17:30 AEDT"), "{said}");
+    t.app.run_due().await.unwrap();
+}
+
+fn dms(t: &TestApp, who: &str) -> Vec<Message> {
+    t.console
+        .history(&format!("DM to {who}"))
+        .into_iter()
+        .map(|(_, m)| m)
+        .collect()
+}
+
+async fn press(t: &TestApp, who: &str, invite: &Message, label: &str) -> String {
+    let button = invite.buttons.iter().find(|b| b.label == label).unwrap();
+    let reply = t
+        .app
+        .handle(Invocation {
+            caller: Caller::person(Identity::new(Platform::Console, who), who),
+            channel: None,
+            input: Input::Action {
+                action: button.action.clone(),
+                value: button.value.clone(),
+                message: None,
+            },
+        })
+        .await;
+    assert_eq!(
+        reply.outcome,
+        Outcome::Done,
+        "{}",
+        reply.message.plain_text()
+    );
+    reply.message.plain_text()
+}
+
+async fn locals_rsvp_and_those_going_are_reminded(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program_with_meetup(&t).await;
+    let invite = dms(&t, "m0").pop().expect("m0 is in Sydney");
+    assert!(
+        invite.plain_text().contains("You're invited"),
+        "{}",
+        invite.plain_text()
+    );
+    assert_eq!(dms(&t, "e0").len(), 1, "city matches ignore case");
+    assert!(
+        dms(&t, "m1").is_empty() && dms(&t, "e1").is_empty(),
+        "Melbourne is not invited"
+    );
+    assert!(
+        press(&t, "m0", &invite, "Maybe")
+            .await
+            .starts_with("You might come")
+    );
+    assert!(
+        press(&t, "m0", &invite, "Going")
+            .await
+            .starts_with("You're going")
+    );
+    press(&t, "e0", &invite, "Can't go").await;
+    let list = t.coordinator("meetup list").await;
+    assert!(
+        list.contains("1 going, 0 maybe, 1 can't go"),
+        "one answer per person: {list}"
+    );
+    // The day before, 17:30 Sydney on the 16th is 06:30 UTC; only those going hear.
+    t.clock.set(utc(2027, 1, 16, 6, 29));
+    t.app.run_due().await.unwrap();
+    assert_eq!(dms(&t, "m0").len(), 1);
+    t.clock.set(utc(2027, 1, 16, 6, 30));
+    t.app.run_due().await.unwrap();
+    let reminder = dms(&t, "m0").pop().unwrap().plain_text();
+    assert!(reminder.starts_with("*Tomorrow*"), "{reminder}");
+    assert_eq!(dms(&t, "e0").len(), 1, "can't go: no reminder");
+}
+
+async fn moving_and_cancelling_tell_the_invited(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program_with_meetup(&t).await;
+    let invite = dms(&t, "m0").pop().unwrap();
+    press(&t, "m0", &invite, "Going").await;
+    let said = t.coordinator("meetup move 1 at:\"2027-01-24 17:30\"").await;
+    assert!(
+        said.contains("Moved meetup 1 to Sun 24 Jan 2027, 17:30 AEDT; 2 invited will be told"),
+        "{said}"
+    );
+    t.app.run_due().await.unwrap();
+    assert!(
+        dms(&t, "e0")
+            .pop()
+            .unwrap()
+            .plain_text()
+            .contains("*New time*")
+    );
+    // The old day-before passes quietly; the new one comes.
+    t.clock.set(utc(2027, 1, 16, 7, 0));
+    t.app.run_due().await.unwrap();
+    assert_eq!(dms(&t, "m0").len(), 2);
+    t.clock.set(utc(2027, 1, 23, 6, 30));
+    t.app.run_due().await.unwrap();
+    assert!(
+        dms(&t, "m0")
+            .pop()
+            .unwrap()
+            .plain_text()
+            .starts_with("*Tomorrow*")
+    );
+    let said = t.coordinator("meetup cancel 1").await;
+    assert!(said.contains("Cancelled meetup 1"), "{said}");
+    t.app.run_due().await.unwrap();
+    assert!(
+        dms(&t, "m0")
+            .pop()
+            .unwrap()
+            .plain_text()
+            .contains("*Cancelled*")
+    );
+    let late = t
+        .app
+        .handle(Invocation {
+            caller: Caller::person(Identity::new(Platform::Console, "e0"), "e0"),
+            channel: None,
+            input: Input::Action {
+                action: invite.buttons[0].action.clone(),
+                value: invite.buttons[0].value.clone(),
+                message: None,
+            },
+        })
+        .await;
+    assert_eq!(late.outcome, Outcome::Refused);
+    assert_eq!(
+        t.mentoring("gina", "meetup cancel 9").await.outcome,
+        Outcome::Refused
+    );
+    assert!(t.coordinator("meetup list").await.contains("(cancelled)"));
+}
