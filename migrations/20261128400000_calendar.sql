@@ -36,3 +36,15 @@ CREATE TABLE meetup_rsvps (
     answered_at    BIGINT NOT NULL,
     PRIMARY KEY (meetup_id, participant_id)
 );
+
+-- `/mentoring announce`: what to say, to whom, sent now or at due_at by a job.
+CREATE TABLE announcements (
+    id         TEXT PRIMARY KEY,
+    -- NULL: every intake
+    intake_id  TEXT REFERENCES intakes (id),
+    body       TEXT NOT NULL,
+    -- everyone, mentors or mentees
+    audience   TEXT NOT NULL,
+    due_at     BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);

@@ -128,6 +128,7 @@ impl App {
             (JobKind::MeetupInvite | JobKind::MeetupReminder | JobKind::MeetupChanged, _) => {
                 self.send_meetup(job, &delivery.recipient).await
             }
+            (JobKind::Announcement, _) => self.send_announcement(job, &delivery.recipient).await,
         };
         // A platform error keeps its kind; anything else (the database, say) is worth another try.
         sent.map_err(|err| match err.downcast::<ChatError>() {

@@ -2,6 +2,7 @@
 //! authorization and error handling in one place. Handlers use the store and the Chat port and
 //! return a [`Reply`]; they never see a platform payload.
 
+mod announce;
 mod calendar;
 pub mod checkins;
 mod delivery;
@@ -295,6 +296,12 @@ impl App {
                 Command::Webinars => self.command_webinars().await,
                 Command::MeetupAdd(draft) => self.command_meetup_add(draft).await,
                 Command::MeetupList => self.command_meetup_list().await,
+                Command::Announce {
+                    text,
+                    intake,
+                    to,
+                    at,
+                } => self.command_announce(text, intake, to, at).await,
                 Command::MeetupCancel { id } => self.command_meetup_cancel(id).await,
                 Command::MeetupMove { id, at, zone } => {
                     self.command_meetup_move(id, at, zone).await

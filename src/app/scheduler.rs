@@ -183,6 +183,7 @@ impl App {
             JobKind::MeetupInvite | JobKind::MeetupReminder | JobKind::MeetupChanged => {
                 self.meetup_recipients(job).await?
             }
+            JobKind::Announcement => self.announcement_recipients(job).await?,
         })
     }
 

@@ -243,6 +243,13 @@ pub enum Command {
     Webinars,
     MeetupAdd(MeetupDraft),
     MeetupList,
+    Announce {
+        text: String,
+        intake: Option<String>,
+        /// everyone, mentors or mentees
+        to: String,
+        at: Option<NaiveDateTime>,
+    },
     MeetupCancel {
         id: String,
     },

@@ -572,6 +572,39 @@ pub static TABLE: &[CommandSpec] = &[
         },
     },
     CommandSpec {
+        root: Root::Mentoring,
+        words: &["announce"],
+        args: &[
+            positional(
+                "text",
+                ArgKind::Text,
+                "\"TEXT\"",
+                "What to announce, quoted.",
+            ),
+            INTAKE_OR_ALL,
+            keyed(
+                "to",
+                ArgKind::Choice(&["mentors", "mentees", "everyone"]),
+                "mentors|mentees|everyone",
+                "Who it is for; everyone when left out.",
+            ),
+            keyed(
+                "at",
+                ArgKind::LocalTime,
+                "\"YYYY-MM-DD HH:MM\"",
+                "When to send it, in the intake's zone; now when left out.",
+            ),
+        ],
+        access: Access::Coordinator,
+        summary: "Announce something to an intake, now or at a set time.",
+        build: |a: &mut Args| Command::Announce {
+            text: a.text("text"),
+            intake: a.opt_text("intake"),
+            to: a.opt_text("to").unwrap_or_else(|| "everyone".into()),
+            at: a.local_time("at"),
+        },
+    },
+    CommandSpec {
         root: Root::Checkin,
         words: &[],
         args: &[

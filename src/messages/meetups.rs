@@ -1,4 +1,5 @@
-//! Messages about meetups: the invitation with RSVP buttons, counts, reminders and changes.
+//! Messages about meetups (the invitation with RSVP buttons, counts, reminders, changes) and
+//! coordinators' announcements.
 
 use crate::chat::{Button, ButtonStyle, Message, Text};
 use crate::store::meetups::{Counts, Meetup};
@@ -118,4 +119,32 @@ pub fn meetup_changed(m: &Meetup) -> Message {
             .plain(". Your answer still stands.")
     };
     Message::new().line(text)
+}
+
+/// The coordinator's own words, escaped like anything a person typed.
+pub fn announcement(a: &crate::store::announcements::Announcement) -> Message {
+    Message::new().line(Text::new().plain("*Announcement*: ").user(a.body.clone()))
+}
+
+pub fn announcement_planned(
+    a: &crate::store::announcements::Announcement,
+    audience: &str,
+    zone: chrono_tz::Tz,
+    later: bool,
+) -> Message {
+    let when = if later {
+        Text::new()
+            .plain("It goes out ")
+            .time(a.due_at, zone)
+            .plain(".")
+    } else {
+        Text::new().plain("It goes out now.")
+    };
+    Message::new().line(
+        Text::new()
+            .plain(format!("Announcement to {} of ", a.audience))
+            .user(audience.to_string())
+            .plain(". ")
+            .append(when),
+    )
 }

@@ -25,9 +25,12 @@ pub enum JobKind {
     MeetupReminder,
     /// A meetup moved or was cancelled: tell those invited (target: meetup id).
     MeetupChanged,
+    /// A coordinator's announcement (target: announcement id).
+    Announcement,
 }
 
-const KINDS: [JobKind; 9] = [
+const KINDS: [JobKind; 10] = [
+    JobKind::Announcement,
     JobKind::MeetupInvite,
     JobKind::MeetupReminder,
     JobKind::MeetupChanged,
@@ -51,6 +54,7 @@ impl JobKind {
             JobKind::MeetupInvite => "meetup_invite",
             JobKind::MeetupReminder => "meetup_reminder",
             JobKind::MeetupChanged => "meetup_changed",
+            JobKind::Announcement => "announcement",
         }
     }
 

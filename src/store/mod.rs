@@ -1,6 +1,7 @@
 //! Storage: one sqlx `Any` pool over SQLite (the embedded default) or PostgreSQL, with one schema and
 //! one set of runtime-checked queries (ARCHITECTURE decision 4). One file per table; no business rules.
 
+pub mod announcements;
 pub mod checkins;
 pub mod coordinators;
 pub mod deliveries;

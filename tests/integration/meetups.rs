@@ -1,5 +1,5 @@
 //! Meetups with the injected clock, on both backends: invitations to locals, RSVP changes,
-//! counts, the day-before reminder to those going, moves and cancels.
+//! counts, the day-before reminder to those going, moves and cancels; and announcements.
 
 use tandem::app::{Caller, Input, Invocation, Outcome};
 use tandem::chat::Message;
@@ -11,6 +11,7 @@ use crate::support::{TestApp, TestDb, utc};
 on_both_backends!(
     locals_rsvp_and_those_going_are_reminded,
     moving_and_cancelling_tell_the_invited,
+    announcements_now_later_and_by_role,
 );
 
 /// Two pairs: m0, e0 in Sydney, m1, e1 in Melbourne; a meetup in Sydney on Sun 17 Jan 2027.
@@ -170,4 +171,71 @@ async fn moving_and_cancelling_tell_the_invited(db: TestDb) {
         Outcome::Refused
     );
     assert!(t.coordinator("meetup list").await.contains("(cancelled)"));
+}
+
+async fn announcements_now_later_and_by_role(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program_with_meetup(&t).await;
+    let before = dms(&t, "m0").len();
+    let said = t
+        .coordinator("announce \"Welcome to the program @everyone!\"")
+        .await;
+    assert!(
+        said.contains("Announcement to everyone of Y1. It goes out now."),
+        "{said}"
+    );
+    t.app.run_due().await.unwrap();
+    for who in ["m0", "e0", "m1", "e1"] {
+        let last = dms(&t, who).pop().unwrap();
+        assert_eq!(
+            last.plain_text(),
+            "*Announcement*: Welcome to the program @everyone!"
+        );
+        assert!(matches!(
+            last.lines[0].0[1],
+            tandem::chat::message::Segment::UserText(_)
+        ));
+    }
+    let said = t
+        .coordinator("announce \"Mentor briefing tonight\" to:mentors at:\"2026-12-01 18:00\"")
+        .await;
+    assert!(
+        said.contains("It goes out Tue 1 Dec 2026, 18:00 AEDT"),
+        "{said}"
+    );
+    t.clock.set(utc(2026, 12, 1, 6, 59));
+    t.app.run_due().await.unwrap();
+    assert_eq!(dms(&t, "m0").len(), before + 1);
+    t.clock.set(utc(2026, 12, 1, 7, 0));
+    t.app.run_due().await.unwrap();
+    assert!(
+        dms(&t, "m1")
+            .pop()
+            .unwrap()
+            .plain_text()
+            .contains("Mentor briefing")
+    );
+    assert!(
+        !dms(&t, "e1")
+            .pop()
+            .unwrap()
+            .plain_text()
+            .contains("Mentor briefing")
+    );
+    // With an announcement channel, one post reaches everyone.
+    t.coordinator("intake channel #news").await;
+    t.coordinator("announce Hello").await;
+    t.app.run_due().await.unwrap();
+    assert_eq!(t.console.history("#news").len(), 1);
+    for bad in [
+        "announce X at:\"2026-01-01 10:00\"",
+        "announce X to:parents",
+        "announce X intake:Nope",
+    ] {
+        assert_eq!(
+            t.mentoring("gina", bad).await.outcome,
+            Outcome::Refused,
+            "{bad}"
+        );
+    }
 }

@@ -304,6 +304,7 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "webinar list",
     "meetup add Meet city:Sydney at:\"2027-01-17 17:30\" venue:Library",
     "meetup list",
+    "announce Hello",
     "meetup cancel 1",
     "meetup move 1 at:\"2027-01-18 17:30\"",
     "webinar cancel 1",
