@@ -48,3 +48,15 @@ CREATE TABLE announcements (
     due_at     BIGINT NOT NULL,
     created_at BIGINT NOT NULL
 );
+
+-- Program resources (planning workbook, guidelines, templates…), listed by `/mentoring resources`,
+-- linked from each welcome and suggested one a month in the check-in.
+CREATE TABLE resources (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    -- lower(name): one resource per name whatever the letter case
+    name_key    TEXT NOT NULL UNIQUE,
+    url         TEXT NOT NULL,
+    description TEXT,
+    created_at  BIGINT NOT NULL
+);

@@ -204,6 +204,7 @@ impl App {
             .await?
             .filter(|w| month_of(w.starts_at, intake.zone) == month);
         let recording = self.recording_to_suggest(&intake.id, at).await?;
+        let resource = self.resource_of_month(month).await?;
         let answered = match store::checkins::find(db, &pair.id, month).await? {
             Some(Checkin {
                 answer,
@@ -225,7 +226,7 @@ impl App {
             pair,
             (&mentor, &mentee),
             month,
-            (webinar.as_ref(), recording.as_ref()),
+            (webinar.as_ref(), recording.as_ref(), resource.as_ref()),
             answered,
         ))
     }

@@ -36,6 +36,7 @@ struct CheckinBatch {
     people: HashMap<String, Participant>,
     webinar: Option<Webinar>,
     recording: Option<Webinar>,
+    resource: Option<crate::store::resources::Resource>,
     answers: HashMap<String, Checkin>,
 }
 
@@ -93,6 +94,7 @@ impl App {
             .await?
             .filter(|w| month_of(w.starts_at, intake.zone) == month);
         let recording = self.recording_to_suggest(&intake.id, job.due_at).await?;
+        let resource = self.resource_of_month(&month).await?;
         let answers = store::checkins::for_pairs(db, &ids, &month).await?;
         Ok(Some(CheckinBatch {
             intake,
@@ -101,6 +103,7 @@ impl App {
             people: people.into_iter().map(|p| (p.id.clone(), p)).collect(),
             webinar,
             recording,
+            resource,
             answers: answers
                 .into_iter()
                 .map(|c| (c.pair_id.clone(), c))
@@ -172,7 +175,11 @@ impl App {
             pair,
             (mentor, mentee),
             &batch.month,
-            (batch.webinar.as_ref(), batch.recording.as_ref()),
+            (
+                batch.webinar.as_ref(),
+                batch.recording.as_ref(),
+                batch.resource.as_ref(),
+            ),
             answered,
         );
         Ok(Sent::Posted(

@@ -60,6 +60,7 @@ pub enum UserError {
     WebinarCancelled(i64),
     UnknownMeetup(String),
     MeetupCancelled(i64),
+    UnknownResource(String),
 }
 
 impl From<ParseError> for UserError {

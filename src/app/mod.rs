@@ -14,6 +14,7 @@ pub mod meetups;
 pub mod pairing;
 pub mod pausing;
 mod people;
+mod resources;
 pub mod scheduler;
 mod series;
 mod spaces;
@@ -296,6 +297,13 @@ impl App {
                 Command::Webinars => self.command_webinars().await,
                 Command::MeetupAdd(draft) => self.command_meetup_add(draft).await,
                 Command::MeetupList => self.command_meetup_list().await,
+                Command::ResourceAdd {
+                    name,
+                    url,
+                    description,
+                } => self.command_resource_add(name, url, description).await,
+                Command::ResourceRemove { name } => self.command_resource_remove(name).await,
+                Command::Resources => self.command_resources().await,
                 Command::Announce {
                     text,
                     intake,

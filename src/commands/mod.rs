@@ -243,6 +243,15 @@ pub enum Command {
     Webinars,
     MeetupAdd(MeetupDraft),
     MeetupList,
+    ResourceAdd {
+        name: String,
+        url: String,
+        description: Option<String>,
+    },
+    ResourceRemove {
+        name: String,
+    },
+    Resources,
     Announce {
         text: String,
         intake: Option<String>,

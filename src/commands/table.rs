@@ -605,6 +605,58 @@ pub static TABLE: &[CommandSpec] = &[
         },
     },
     CommandSpec {
+        root: Root::Mentoring,
+        words: &["resource", "add"],
+        args: &[
+            positional(
+                "name",
+                ArgKind::Text,
+                "NAME",
+                "The resource's name, quoted if it has spaces.",
+            ),
+            positional("url", ArgKind::Link, "URL", "Its https:// link."),
+            ArgSpec {
+                required: false,
+                ..positional(
+                    "description",
+                    ArgKind::Text,
+                    "\"DESCRIPTION\"",
+                    "A line about it, quoted.",
+                )
+            },
+        ],
+        access: Access::Coordinator,
+        summary: "Add a program resource (or change the link of one with that name).",
+        build: |a: &mut Args| Command::ResourceAdd {
+            name: a.text("name"),
+            url: a.text("url"),
+            description: a.opt_text("description"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["resource", "remove"],
+        args: &[positional(
+            "name",
+            ArgKind::Text,
+            "NAME",
+            "The resource to remove.",
+        )],
+        access: Access::Coordinator,
+        summary: "Remove a program resource.",
+        build: |a: &mut Args| Command::ResourceRemove {
+            name: a.text("name"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["resources"],
+        args: &[],
+        access: Access::Anyone,
+        summary: "The program's resources: workbook, guidelines, templates and more.",
+        build: |_| Command::Resources,
+    },
+    CommandSpec {
         root: Root::Checkin,
         words: &[],
         args: &[

@@ -31,7 +31,11 @@ pub fn checkin_prompt(
     pair: &Pair,
     (mentor, mentee): (&Participant, &Participant),
     month: &str,
-    (webinar, recording): (Option<&Webinar>, Option<&Webinar>),
+    (webinar, recording, resource): (
+        Option<&Webinar>,
+        Option<&Webinar>,
+        Option<&crate::store::resources::Resource>,
+    ),
     answered: Option<(String, Answer, Timestamp)>,
 ) -> Message {
     let greet = |p: &Participant| match p.identity_on(pair.platform) {
@@ -58,6 +62,9 @@ pub fn checkin_prompt(
     }
     if let Some(w) = recording {
         message = message.line(super::calendar::recording_suggestion(w));
+    }
+    if let Some(r) = resource {
+        message = message.line(super::meetups::resource_suggestion(r));
     }
     message = message.line(
         Text::new()

@@ -90,6 +90,10 @@ pub fn user_error(err: &UserError) -> Message {
             .user(format!("\"{typed}\""))
             .plain(". `/mentoring meetup list` shows each one's number."),
         UserError::MeetupCancelled(number) => format!("Meetup {number} was cancelled, so that can't be changed any more.").into(),
+        UserError::UnknownResource(name) => Text::new()
+            .plain("There's no resource called ")
+            .user(format!("\"{name}\""))
+            .plain(". `/mentoring resources` lists them."),
         UserError::WebinarCancelled(number) => format!("Webinar {number} was cancelled, so it can't be changed. Add a new one with `/mentoring webinar add`.").into(),
     };
     Message::new().line(body).line(help_hint())

@@ -1,5 +1,5 @@
 //! Meetups with the injected clock, on both backends: invitations to locals, RSVP changes,
-//! counts, the day-before reminder to those going, moves and cancels; and announcements.
+//! counts, the day-before reminder to those going, moves and cancels; announcements; program resources.
 
 use tandem::app::{Caller, Input, Invocation, Outcome};
 use tandem::chat::Message;
@@ -12,6 +12,7 @@ on_both_backends!(
     locals_rsvp_and_those_going_are_reminded,
     moving_and_cancelling_tell_the_invited,
     announcements_now_later_and_by_role,
+    resources_are_listed_welcomed_and_suggested_in_turn,
 );
 
 /// Two pairs: m0, e0 in Sydney, m1, e1 in Melbourne; a meetup in Sydney on Sun 17 Jan 2027.
@@ -238,4 +239,81 @@ async fn announcements_now_later_and_by_role(db: TestDb) {
             "{bad}"
         );
     }
+}
+
+async fn resources_are_listed_welcomed_and_suggested_in_turn(db: TestDb) {
+    let t = TestApp::new(db).await;
+    t.coordinator("intake create Y1 tz:Australia/Sydney").await;
+    let said = t
+        .coordinator(
+            "resource add \"Planning workbook\" https://example.org/workbook \"Plan your year\"",
+        )
+        .await;
+    assert!(said.contains("Saved the resource"), "{said}");
+    t.clock.advance(std::time::Duration::from_secs(60));
+    t.coordinator("resource add Guidelines https://example.org/guidelines")
+        .await;
+    let listed = t
+        .type_as("m0", tandem::commands::Root::Mentoring, "resources")
+        .await;
+    let listed = listed.message.plain_text();
+    assert!(
+        listed.contains("• *Planning workbook*: https://example.org/workbook (Plan your year)"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("• *Guidelines*: https://example.org/guidelines"),
+        "{listed}"
+    );
+    t.coordinator("pair @m0 @e0").await;
+    let welcome = t.console.history("#mentoring-m0-e0")[0].1.plain_text();
+    assert!(
+        welcome.contains("Program resources to get you started: Planning workbook, Guidelines"),
+        "{welcome}"
+    );
+    // December's check-in suggests one, January's the next.
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    t.app.run_due().await.unwrap();
+    let december = t
+        .console
+        .history("#mentoring-m0-e0")
+        .last()
+        .unwrap()
+        .1
+        .plain_text();
+    assert!(
+        december.contains("This month's resource: *Planning workbook*"),
+        "{december}"
+    );
+    t.clock.set(utc(2027, 1, 3, 23, 0));
+    t.app.run_due().await.unwrap();
+    let january = t
+        .console
+        .history("#mentoring-m0-e0")
+        .last()
+        .unwrap()
+        .1
+        .plain_text();
+    assert!(
+        january.contains("This month's resource: *Guidelines*"),
+        "{january}"
+    );
+    assert!(
+        t.coordinator("resource remove guidelines")
+            .await
+            .contains("Removed")
+    );
+    for bad in ["resource remove Nope", "resource add X notalink"] {
+        assert_eq!(
+            t.mentoring("gina", bad).await.outcome,
+            Outcome::Refused,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        t.mentoring("m0", "resource add X https://x.org")
+            .await
+            .outcome,
+        Outcome::Refused
+    );
 }

@@ -305,6 +305,8 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "meetup add Meet city:Sydney at:\"2027-01-17 17:30\" venue:Library",
     "meetup list",
     "announce Hello",
+    "resource add Workbook https://example.org/w",
+    "resource remove Workbook",
     "meetup cancel 1",
     "meetup move 1 at:\"2027-01-18 17:30\"",
     "webinar cancel 1",
