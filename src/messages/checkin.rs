@@ -64,7 +64,7 @@ pub fn checkin_prompt(
         message = message.line(super::calendar::recording_suggestion(w));
     }
     if let Some(r) = resource {
-        message = message.line(super::meetups::resource_suggestion(r));
+        message = message.line(super::resources::resource_suggestion(r));
     }
     message = message.line(
         Text::new()

@@ -9,6 +9,7 @@ pub mod discord;
 mod errors;
 mod meetups;
 mod program;
+mod resources;
 pub mod slack;
 
 pub use calendar::*;
@@ -17,6 +18,7 @@ pub use demo::demo_banner;
 pub use errors::{internal_error, parse_error, user_error};
 pub use meetups::*;
 pub use program::*;
+pub use resources::*;
 
 use crate::chat::Text;
 
