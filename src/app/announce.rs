@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::calendar::PERSON;
 use super::delivery::Sent;
-use super::{App, AppResult, Reply};
+use super::{App, AppResult, Caller, Reply};
 use crate::domain::{Intake, new_id};
 use crate::messages;
 use crate::store;
@@ -58,6 +58,17 @@ impl App {
             zone,
             at.is_some(),
         )))
+    }
+
+    /// A participant's own choice between their intake's channel and DMs.
+    pub(crate) async fn command_announcements_by(
+        &self,
+        caller: &Caller,
+        dm: bool,
+    ) -> AppResult<Reply> {
+        let person = self.caller_participant(caller).await?;
+        store::announcements::set_preference(self.store.pool(), &person.id, dm).await?;
+        Ok(Reply::private(messages::announcements_by(dm)))
     }
 
     pub(crate) async fn announcement_recipients(&self, job: &Job) -> anyhow::Result<Vec<String>> {

@@ -304,6 +304,7 @@ impl App {
                 } => self.command_resource_add(name, url, description).await,
                 Command::ResourceRemove { name } => self.command_resource_remove(name).await,
                 Command::Resources => self.command_resources().await,
+                Command::AnnouncementsBy { dm } => self.command_announcements_by(caller, dm).await,
                 Command::Announce {
                     text,
                     intake,

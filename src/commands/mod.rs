@@ -252,6 +252,10 @@ pub enum Command {
         name: String,
     },
     Resources,
+    /// How the caller gets announcements: `dm` always, or `channel` (the intake's, when it has one).
+    AnnouncementsBy {
+        dm: bool,
+    },
     Announce {
         text: String,
         intake: Option<String>,

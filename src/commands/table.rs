@@ -657,6 +657,21 @@ pub static TABLE: &[CommandSpec] = &[
         build: |_| Command::Resources,
     },
     CommandSpec {
+        root: Root::Mentoring,
+        words: &["announcements"],
+        args: &[positional(
+            "how",
+            ArgKind::Choice(&["dm", "channel"]),
+            "dm|channel",
+            "dm: always by direct message; channel: in your intake's channel when it has one.",
+        )],
+        access: Access::Anyone,
+        summary: "Choose how you get webinar reminders and announcements.",
+        build: |a: &mut Args| Command::AnnouncementsBy {
+            dm: a.text("how") == "dm",
+        },
+    },
+    CommandSpec {
         root: Root::Checkin,
         words: &[],
         args: &[

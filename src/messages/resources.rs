@@ -85,3 +85,11 @@ pub(crate) fn resource_suggestion(r: &crate::store::resources::Resource) -> Text
         .plain("*, ")
         .user(r.url.clone())
 }
+
+pub fn announcements_by(dm: bool) -> Message {
+    Message::new().line(if dm {
+        "From now on you get webinar reminders and announcements by direct message."
+    } else {
+        "From now on you get webinar reminders and announcements in your intake's channel (by direct message when it has none)."
+    })
+}

@@ -86,3 +86,17 @@ pub async fn members<'c, E: Executor<'c, Database = Any>>(
         })
         .collect()
 }
+
+/// `dm`: always by DM; otherwise the intake's channel when it has one.
+pub async fn set_preference<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: &str,
+    dm: bool,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE participants SET announcements = $1 WHERE id = $2")
+        .bind(if dm { "dm" } else { "auto" })
+        .bind(participant_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

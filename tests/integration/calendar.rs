@@ -99,6 +99,16 @@ async fn an_announcement_channel_gets_one_post(db: TestDb) {
     assert_eq!(posts.len(), 1);
     assert!(posts[0].1.plain_text().contains("Webinar in 7 days"));
     assert!(dms(&t, "m0").is_empty(), "the channel reaches them");
+    // Someone who prefers DMs gets their own copy as well.
+    let said = t
+        .type_as("e0", tandem::commands::Root::Mentoring, "announcements dm")
+        .await;
+    assert!(said.message.plain_text().contains("by direct message"));
+    t.clock.set(utc(2026, 12, 8, 8, 0));
+    t.app.run_due().await.unwrap();
+    assert_eq!(t.console.history("#announcements").len(), 2);
+    assert_eq!(dms(&t, "e0").len(), 1);
+    assert!(dms(&t, "m0").is_empty());
 }
 
 async fn moving_withdraws_old_reminders_and_tells_the_reminded(db: TestDb) {
