@@ -44,6 +44,8 @@ pub enum CliCommand {
     Migrate(DatabaseArgs),
     /// Look at the schedules: `tandem schedule list`, `tandem schedule next --count 10`.
     Schedule(ScheduleArgs),
+    /// The program calendar: `tandem calendar export --intake NAME --out webinars.ics`.
+    Calendar(CalendarArgs),
     /// Discord helpers.
     #[command(subcommand)]
     Discord(DiscordCommand),
@@ -75,6 +77,27 @@ pub enum ScheduleCommand {
         /// How many to show.
         #[arg(long, default_value_t = 10)]
         count: usize,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalendarArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: CalendarCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Write the webinars as an iCalendar file, the same as `GET /calendar/INTAKE.ics`.
+    Export {
+        /// Only this intake's webinars (and those for every intake); all when left out.
+        #[arg(long)]
+        intake: Option<String>,
+        /// Where to write; standard output when left out.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -142,6 +165,7 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
         CliCommand::Schedule(args) => schedule(args).await,
         CliCommand::Survey(command) => crate::cli_surveys::survey(command),
         CliCommand::Export(command) => crate::cli_surveys::export(command).await,
+        CliCommand::Calendar(args) => calendar(args).await,
         CliCommand::Slack(SlackCommand::Manifest { url }) => {
             print!(
                 "{}",
@@ -183,6 +207,27 @@ async fn schedule(args: ScheduleArgs) -> anyhow::Result<()> {
         ScheduleCommand::Next { count } => messages::upcoming(&app.upcoming(count).await?),
     };
     println!("{}", crate::adapters::console::render(&message, 0, None));
+    Ok(())
+}
+
+async fn calendar(args: CalendarArgs) -> anyhow::Result<()> {
+    let CalendarCommand::Export { intake, out } = args.command;
+    let store = Store::open(&args.database.database_url).await?;
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        Chats::new(),
+        Settings::default(),
+    );
+    let ics = app
+        .program_ics(intake.as_deref())
+        .await?
+        .with_context(|| format!("there is no intake called {:?}", intake.unwrap_or_default()))?;
+    match out {
+        Some(path) => std::fs::write(&path, ics)
+            .with_context(|| format!("could not write {}", path.display()))?,
+        None => print!("{ics}"),
+    }
     Ok(())
 }
 

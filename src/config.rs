@@ -42,6 +42,16 @@ pub struct RunConfig {
     /// A check-in missed during downtime is still sent when at most this many hours late.
     #[arg(long, env = "TANDEM_CHECKIN_GRACE_HOURS", default_value_t = 72)]
     pub checkin_grace_hours: u64,
+
+    /// The address people reach this instance's HTTP routes at, for "Add to calendar" links;
+    /// `http://TANDEM_LISTEN` when unset.
+    #[arg(long, env = "TANDEM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Hours before a webinar that reminders go out, e.g. `168,24,1`.
+    #[arg(long, env = "TANDEM_WEBINAR_REMINDER_HOURS", value_delimiter = ',', default_values_t = [168u64, 24, 1])]
+    pub webinar_reminder_hours: Vec<u64>,
+
     #[command(flatten)]
     pub discord: DiscordArgs,
 

@@ -55,6 +55,15 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         Settings {
             default_zone: config.timezone,
             checkin_grace: Duration::from_secs(config.checkin_grace_hours * 3600),
+            public_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.listen)),
+            webinar_reminders: config
+                .webinar_reminder_hours
+                .iter()
+                .map(|h| Duration::from_secs(h * 3600))
+                .collect(),
             ..Settings::default()
         },
     );

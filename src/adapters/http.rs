@@ -1,8 +1,9 @@
-//! The HTTP routes every deployment serves: `/healthz` for load balancers and `/metrics` for
-//! Prometheus. Platform webhooks join this router in their own adapters.
+//! The HTTP routes every deployment serves: `/healthz` for load balancers, `/metrics` for
+//! Prometheus and the program's calendar files. Platform webhooks join this router in their own
+//! adapters.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -19,6 +20,8 @@ pub fn router(app: App, metrics: PrometheusHandle) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
+        .route("/calendar/webinars/{file}", get(webinar_ics))
+        .route("/calendar/{file}", get(intake_ics))
         .with_state(HttpState { app, metrics })
 }
 
@@ -41,6 +44,45 @@ async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
 
 async fn metrics_text(State(state): State<HttpState>) -> String {
     state.metrics.render()
+}
+
+type Ics = Result<([(axum::http::HeaderName, &'static str); 1], String), StatusCode>;
+
+fn ics_reply(found: anyhow::Result<Option<String>>) -> Ics {
+    match found {
+        Ok(Some(body)) => Ok((
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            )],
+            body,
+        )),
+        Ok(None) => Err(StatusCode::NOT_FOUND),
+        Err(err) => {
+            tracing::warn!(error = ?err, "could not make a calendar file");
+            Err(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+}
+
+/// `GET /calendar/webinars/3.ics`: one session, by its number.
+async fn webinar_ics(State(state): State<HttpState>, Path(file): Path<String>) -> Ics {
+    let number = file
+        .strip_suffix(".ics")
+        .and_then(|n| n.parse::<i64>().ok());
+    let Some(number) = number else {
+        return Err(StatusCode::NOT_FOUND);
+    };
+    ics_reply(state.app.webinar_ics(number).await)
+}
+
+/// `GET /calendar/INTAKE.ics`: an intake's feed to subscribe to (`all.ics`: the whole program).
+async fn intake_ics(State(state): State<HttpState>, Path(file): Path<String>) -> Ics {
+    let Some(name) = file.strip_suffix(".ics") else {
+        return Err(StatusCode::NOT_FOUND);
+    };
+    let intake = (!name.eq_ignore_ascii_case("all")).then_some(name);
+    ics_reply(state.app.program_ics(intake).await)
 }
 
 /// The common routes plus Slack's webhooks (`None`: Slack's routes answer 401, nothing to verify).

@@ -203,6 +203,8 @@ impl App {
         let webinar = store::webinars::next_for(db, Some(&intake.id), at)
             .await?
             .filter(|w| month_of(w.starts_at, intake.zone) == month);
+        let recording = self.recording_to_suggest(&intake.id, at).await?;
+        let resource = self.resource_of_month(month).await?;
         let answered = match store::checkins::find(db, &pair.id, month).await? {
             Some(Checkin {
                 answer,
@@ -224,7 +226,7 @@ impl App {
             pair,
             (&mentor, &mentee),
             month,
-            webinar.as_ref(),
+            (webinar.as_ref(), recording.as_ref(), resource.as_ref()),
             answered,
         ))
     }

@@ -35,6 +35,8 @@ struct CheckinBatch {
     pairs: HashMap<String, Pair>,
     people: HashMap<String, Participant>,
     webinar: Option<Webinar>,
+    recording: Option<Webinar>,
+    resource: Option<crate::store::resources::Resource>,
     answers: HashMap<String, Checkin>,
 }
 
@@ -91,6 +93,8 @@ impl App {
         let webinar = store::webinars::next_for(db, Some(&intake.id), job.due_at)
             .await?
             .filter(|w| month_of(w.starts_at, intake.zone) == month);
+        let recording = self.recording_to_suggest(&intake.id, job.due_at).await?;
+        let resource = self.resource_of_month(&month).await?;
         let answers = store::checkins::for_pairs(db, &ids, &month).await?;
         Ok(Some(CheckinBatch {
             intake,
@@ -98,6 +102,8 @@ impl App {
             pairs: pairs.into_iter().map(|p| (p.id.clone(), p)).collect(),
             people: people.into_iter().map(|p| (p.id.clone(), p)).collect(),
             webinar,
+            recording,
+            resource,
             answers: answers
                 .into_iter()
                 .map(|c| (c.pair_id.clone(), c))
@@ -118,6 +124,17 @@ impl App {
             (JobKind::SurveyInvitation | JobKind::SurveyReminder, _) => {
                 self.send_survey_dm(job, &delivery.recipient).await
             }
+            (
+                JobKind::WebinarReminder
+                | JobKind::WebinarLive
+                | JobKind::WebinarRecording
+                | JobKind::WebinarChanged,
+                _,
+            ) => self.send_calendar(job, &delivery.recipient).await,
+            (JobKind::MeetupInvite | JobKind::MeetupReminder | JobKind::MeetupChanged, _) => {
+                self.send_meetup(job, &delivery.recipient).await
+            }
+            (JobKind::Announcement, _) => self.send_announcement(job, &delivery.recipient).await,
         };
         // A platform error keeps its kind; anything else (the database, say) is worth another try.
         sent.map_err(|err| match err.downcast::<ChatError>() {
@@ -161,7 +178,11 @@ impl App {
             pair,
             (mentor, mentee),
             &batch.month,
-            batch.webinar.as_ref(),
+            (
+                batch.webinar.as_ref(),
+                batch.recording.as_ref(),
+                batch.resource.as_ref(),
+            ),
             answered,
         );
         Ok(Sent::Posted(

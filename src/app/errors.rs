@@ -48,6 +48,20 @@ pub enum UserError {
     /// A button on the prompt of a pair that has since ended.
     PairEnded,
     Survey(super::surveys::SurveyRefusal),
+    /// No webinar has this number.
+    UnknownWebinar(String),
+    /// A session can't start before now.
+    StartsInPast,
+    /// The wall-clock time does not exist in the zone (the clocks skip it).
+    NoSuchLocalTime {
+        at: String,
+        zone: String,
+    },
+    /// The webinar was cancelled, so it can't be moved or given a recording.
+    WebinarCancelled(i64),
+    UnknownMeetup(String),
+    MeetupCancelled(i64),
+    UnknownResource(String),
 }
 
 impl From<ParseError> for UserError {

@@ -2,17 +2,24 @@
 //! authorization and error handling in one place. Handlers use the store and the Chat port and
 //! return a [`Reply`]; they never see a platform payload.
 
+mod announce;
+mod calendar;
 pub mod checkins;
 mod delivery;
 pub mod errors;
 mod help;
+mod ical;
 pub mod intakes;
+pub mod meetups;
 pub mod pairing;
 pub mod pausing;
 mod people;
+mod resources;
 pub mod scheduler;
+mod series;
 mod spaces;
 pub mod surveys;
+pub mod webinars;
 
 use std::sync::Arc;
 
@@ -37,6 +44,10 @@ pub struct Settings {
     pub checkin_grace: std::time::Duration,
     /// This process's name on the leases it holds.
     pub worker: String,
+    /// How long before a webinar each reminder goes out.
+    pub webinar_reminders: Vec<std::time::Duration>,
+    /// Where people reach this instance's HTTP routes, for "Add to calendar" links.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -45,6 +56,8 @@ impl Default for Settings {
             default_zone: chrono_tz::UTC,
             checkin_grace: std::time::Duration::from_secs(72 * 3600),
             worker: format!("worker-{}", crate::domain::new_id()),
+            webinar_reminders: crate::domain::calendar::DEFAULT_REMINDERS.to_vec(),
+            public_url: "http://127.0.0.1:8080".to_string(),
         }
     }
 }
@@ -289,6 +302,51 @@ impl App {
                 Command::SurveyAnswer { question, value } => {
                     self.command_survey_answer(caller, question, value).await
                 }
+                Command::WebinarAdd(draft) => self.command_webinar_add(draft).await,
+                Command::WebinarSeries {
+                    title,
+                    cron,
+                    zone,
+                    url,
+                    intake,
+                } => {
+                    self.command_webinar_series(title, cron, zone, url, intake)
+                        .await
+                }
+                Command::WebinarTopic {
+                    id,
+                    topic,
+                    speakers,
+                } => self.command_webinar_topic(id, topic, speakers).await,
+                Command::WebinarList => self.command_webinar_list().await,
+                Command::WebinarCancel { id } => self.command_webinar_cancel(id).await,
+                Command::WebinarMove { id, at, zone } => {
+                    self.command_webinar_move(id, at, zone).await
+                }
+                Command::WebinarRecording { id, url } => {
+                    self.command_webinar_recording(id, url).await
+                }
+                Command::Webinars => self.command_webinars().await,
+                Command::MeetupAdd(draft) => self.command_meetup_add(draft).await,
+                Command::MeetupList => self.command_meetup_list().await,
+                Command::ResourceAdd {
+                    name,
+                    url,
+                    description,
+                } => self.command_resource_add(name, url, description).await,
+                Command::ResourceRemove { name } => self.command_resource_remove(name).await,
+                Command::Resources => self.command_resources().await,
+                Command::AnnouncementsBy { dm } => self.command_announcements_by(caller, dm).await,
+                Command::Announce {
+                    text,
+                    intake,
+                    to,
+                    at,
+                } => self.command_announce(text, intake, to, at).await,
+                Command::MeetupCancel { id } => self.command_meetup_cancel(id).await,
+                Command::MeetupMove { id, at, zone } => {
+                    self.command_meetup_move(id, at, zone).await
+                }
             }
         }
         .instrument(span)
@@ -299,6 +357,9 @@ impl App {
     async fn press(&self, caller: &Caller, action: &str, value: &str) -> AppResult<Reply> {
         if let Some(answer) = checkins::answer_of_action(action) {
             return self.press_checkin(caller, answer, value).await;
+        }
+        if let Some((_, answer)) = meetups::RSVP_ACTIONS.iter().find(|(a, _)| *a == action) {
+            return self.press_rsvp(caller, answer, value).await;
         }
         match action {
             pausing::RESUME_ACTION => self.press_resume(caller, value).await,

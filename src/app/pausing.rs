@@ -11,7 +11,7 @@ use crate::store;
 pub const RESUME_ACTION: &str = "pause.resume";
 
 impl App {
-    async fn caller_participant(&self, caller: &Caller) -> AppResult<Participant> {
+    pub(super) async fn caller_participant(&self, caller: &Caller) -> AppResult<Participant> {
         self.participant(&caller.identity)
             .await?
             .ok_or_else(|| UserError::NotAParticipant.into())

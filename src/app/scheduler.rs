@@ -179,6 +179,14 @@ impl App {
             JobKind::SurveyInvitation | JobKind::SurveyReminder => {
                 self.survey_recipients(job).await?
             }
+            JobKind::WebinarReminder
+            | JobKind::WebinarLive
+            | JobKind::WebinarRecording
+            | JobKind::WebinarChanged => self.calendar_recipients(job).await?,
+            JobKind::MeetupInvite | JobKind::MeetupReminder | JobKind::MeetupChanged => {
+                self.meetup_recipients(job).await?
+            }
+            JobKind::Announcement => self.announcement_recipients(job).await?,
         })
     }
 

@@ -38,10 +38,12 @@ impl App {
         store::pairs::set_space(db, &pair.id, &space.id).await?;
         // The space is recorded before the welcome: a crash in between costs a welcome, never a
         // second channel.
-        if let Err(err) = chat
-            .post(&space, &messages::welcome(&intake, &mentor, &mentee))
-            .await
-        {
+        let mut welcome = messages::welcome(&intake, &mentor, &mentee);
+        let resources = store::resources::list(db).await?;
+        if !resources.is_empty() {
+            welcome = welcome.line(messages::welcome_resources(&resources));
+        }
+        if let Err(err) = chat.post(&space, &welcome).await {
             tracing::warn!(error = %err, pair = %pair.id, "could not post the welcome");
         }
         Ok(space)

@@ -6,7 +6,7 @@ pub mod docs;
 pub mod parse;
 pub mod table;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 
 use crate::domain::Platform;
@@ -63,6 +63,10 @@ pub enum ArgKind {
     /// Free words; positional, it takes every word up to the options like [`ArgKind::Cron`], so
     /// `/survey answer change More evening webinars` needs no quotes.
     Words,
+    /// A wall-clock time, `YYYY-MM-DD HH:MM`, read in the command's zone by the handler.
+    LocalTime,
+    /// An http(s) link.
+    Link,
 }
 
 /// Positional (`/mentoring pair @a @b`) or keyed (`intake:"2027 February"`).
@@ -237,4 +241,86 @@ pub enum Command {
         question: String,
         value: String,
     },
+    WebinarAdd(WebinarDraft),
+    /// `cron` is already checked; sessions are made for the months ahead.
+    WebinarSeries {
+        title: String,
+        cron: String,
+        zone: Option<Tz>,
+        url: Option<String>,
+        intake: Option<String>,
+    },
+    WebinarTopic {
+        id: String,
+        topic: String,
+        speakers: Option<String>,
+    },
+    WebinarList,
+    WebinarCancel {
+        id: String,
+    },
+    WebinarMove {
+        id: String,
+        at: NaiveDateTime,
+        zone: Option<Tz>,
+    },
+    WebinarRecording {
+        id: String,
+        url: String,
+    },
+    /// `/mentoring webinars`: the calendar as anyone sees it.
+    Webinars,
+    MeetupAdd(MeetupDraft),
+    MeetupList,
+    ResourceAdd {
+        name: String,
+        url: String,
+        description: Option<String>,
+    },
+    ResourceRemove {
+        name: String,
+    },
+    Resources,
+    /// How the caller gets announcements: `dm` always, or `channel` (the intake's, when it has one).
+    AnnouncementsBy {
+        dm: bool,
+    },
+    Announce {
+        text: String,
+        intake: Option<String>,
+        /// everyone, mentors or mentees
+        to: String,
+        at: Option<NaiveDateTime>,
+    },
+    MeetupCancel {
+        id: String,
+    },
+    MeetupMove {
+        id: String,
+        at: NaiveDateTime,
+        zone: Option<Tz>,
+    },
+}
+
+/// A meetup as `meetup add` describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetupDraft {
+    pub title: String,
+    pub city: String,
+    pub at: NaiveDateTime,
+    pub venue: String,
+    pub zone: Option<Tz>,
+    pub intake: Option<String>,
+}
+
+/// A webinar as `webinar add` describes it, before the app checks it against the clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebinarDraft {
+    pub title: String,
+    pub at: NaiveDateTime,
+    pub zone: Option<Tz>,
+    pub url: Option<String>,
+    pub speakers: Option<String>,
+    /// An intake's name, `all`, or the newest active intake when left out.
+    pub intake: Option<String>,
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 
 use super::{ArgKind, ArgSpec, ChannelMention, Command, CommandSpec, Mention, Place, Root, TABLE};
@@ -74,6 +74,16 @@ pub enum ParseError {
         arg: &'static ArgSpec,
         typed: String,
     },
+    BadLocalTime {
+        spec: &'static CommandSpec,
+        arg: &'static ArgSpec,
+        typed: String,
+    },
+    BadLink {
+        spec: &'static CommandSpec,
+        arg: &'static ArgSpec,
+        typed: String,
+    },
     EmptyValue {
         spec: &'static CommandSpec,
         arg: &'static ArgSpec,
@@ -109,6 +119,7 @@ enum Value {
     Date(NaiveDate),
     Zone(Tz),
     Channel(ChannelMention),
+    LocalTime(NaiveDateTime),
 }
 
 impl Args {
@@ -140,6 +151,13 @@ impl Args {
     pub fn zone(&mut self, name: &str) -> Option<Tz> {
         match self.0.remove(name) {
             Some(Value::Zone(z)) => Some(z),
+            _ => None,
+        }
+    }
+
+    pub fn local_time(&mut self, name: &str) -> Option<NaiveDateTime> {
+        match self.0.remove(name) {
+            Some(Value::LocalTime(t)) => Some(t),
             _ => None,
         }
     }
@@ -326,7 +344,32 @@ fn check_value(
             }
             Value::Text(lower)
         }
+        ArgKind::LocalTime => Value::LocalTime(crate::domain::calendar::parse_local(&text).ok_or(
+            ParseError::BadLocalTime {
+                spec,
+                arg,
+                typed: text,
+            },
+        )?),
+        ArgKind::Link if crate::domain::calendar::is_link(unwrap_link(&text)) => {
+            Value::Text(unwrap_link(&text).to_string())
+        }
+        ArgKind::Link => {
+            return Err(ParseError::BadLink {
+                spec,
+                arg,
+                typed: text,
+            });
+        }
     })
+}
+
+/// Slack sends a typed link as `<https://…>` or `<https://…|label>`; the link is the part inside.
+fn unwrap_link(text: &str) -> &str {
+    match text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+        Some(inner) => inner.split('|').next().unwrap_or(inner),
+        None => text,
+    }
 }
 
 /// Finds the longest run of leading words that names a command under `root`.

@@ -1,6 +1,7 @@
 //! The mentoring world as plain types and rules: intakes, participants, pairs.
 //! No I/O here and no platform crates: everything in this module can be unit-tested in isolation.
 
+pub mod calendar;
 pub mod checkin;
 pub mod intake;
 pub mod pair;

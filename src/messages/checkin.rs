@@ -31,7 +31,11 @@ pub fn checkin_prompt(
     pair: &Pair,
     (mentor, mentee): (&Participant, &Participant),
     month: &str,
-    webinar: Option<&Webinar>,
+    (webinar, recording, resource): (
+        Option<&Webinar>,
+        Option<&Webinar>,
+        Option<&crate::store::resources::Resource>,
+    ),
     answered: Option<(String, Answer, Timestamp)>,
 ) -> Message {
     let greet = |p: &Participant| match p.identity_on(pair.platform) {
@@ -55,6 +59,12 @@ pub fn checkin_prompt(
                 .time(w.starts_at, w.zone)
                 .plain(": something to talk about when you meet."),
         );
+    }
+    if let Some(w) = recording {
+        message = message.line(super::calendar::recording_suggestion(w));
+    }
+    if let Some(r) = resource {
+        message = message.line(super::resources::resource_suggestion(r));
     }
     message = message.line(
         Text::new()

@@ -79,6 +79,23 @@ pub fn user_error(err: &UserError) -> Message {
         UserError::UnknownAction => "That button is from an older version of Tandem and no longer works. Use the matching command instead.".into(),
         UserError::NotInAPair => "You're not in an active mentoring pair, so there's no check-in to answer. If that's wrong, ask a coordinator.".into(),
         UserError::PairEnded => "That pairing has ended, so its check-in is closed.".into(),
+        UserError::UnknownWebinar(typed) => Text::new()
+            .plain("There's no webinar number ")
+            .user(format!("\"{typed}\""))
+            .plain(". `/mentoring webinar list` shows each one's number."),
+        UserError::StartsInPast => "That time has already passed. Give a start time in the future, as `at:\"YYYY-MM-DD HH:MM\"`.".into(),
+        UserError::NoSuchLocalTime { at, zone } => Text::new()
+            .plain(format!("{at} doesn't happen in {zone}: the clocks skip it that night. Pick a time an hour later.")),
+        UserError::UnknownMeetup(typed) => Text::new()
+            .plain("There's no meetup number ")
+            .user(format!("\"{typed}\""))
+            .plain(". `/mentoring meetup list` shows each one's number."),
+        UserError::MeetupCancelled(number) => format!("Meetup {number} was cancelled, so that can't be changed any more.").into(),
+        UserError::UnknownResource(name) => Text::new()
+            .plain("There's no resource called ")
+            .user(format!("\"{name}\""))
+            .plain(". `/mentoring resources` lists them."),
+        UserError::WebinarCancelled(number) => format!("Webinar {number} was cancelled, so it can't be changed. Add a new one with `/mentoring webinar add`.").into(),
     };
     Message::new().line(body).line(help_hint())
 }
@@ -151,6 +168,14 @@ pub fn parse_error(err: &ParseError) -> Message {
         ),
         ParseError::NotAChoice { spec, arg, typed } => (
             Text::new().user(format!("\"{typed}\"")).plain(format!(" isn't one of the choices: use {}.", arg.placeholder.replace('|', ", "))),
+            Some(spec.usage()),
+        ),
+        ParseError::BadLocalTime { spec, arg, typed } => (
+            Text::new().user(format!("\"{typed}\"")).plain(format!(" isn't a date and time I can read for `{}:`. Write it as \"YYYY-MM-DD HH:MM\", like `{}:\"2027-02-03 19:00\"`.", arg.name, arg.name)),
+            Some(spec.usage()),
+        ),
+        ParseError::BadLink { spec, arg, typed } => (
+            Text::new().user(format!("\"{typed}\"")).plain(format!(" isn't a web link I can use for `{}`. Give the whole address, starting with https://.", arg.name)),
             Some(spec.usage()),
         ),
         ParseError::EmptyValue { spec, arg } => (

@@ -2,19 +2,25 @@
 //! platform-neutral [`Message`]. Snapshot tests pin them. Names and anything else a person typed
 //! go in as user text, so adapters escape them.
 
+mod calendar;
 mod checkin;
 mod demo;
 pub mod discord;
 mod errors;
+mod meetups;
 mod program;
+mod resources;
 pub mod slack;
 pub mod survey;
 mod survey_results;
 
+pub use calendar::*;
 pub use checkin::*;
 pub use demo::{DemoOverview, demo_banner};
 pub use errors::{internal_error, parse_error, user_error};
+pub use meetups::*;
 pub use program::*;
+pub use resources::*;
 
 use crate::chat::Text;
 

@@ -15,7 +15,38 @@ pub enum JobKind {
     SurveyInvitation,
     /// A survey's one reminder, to those who have not answered (target: survey id).
     SurveyReminder,
+    /// A reminder before a webinar (target: "WEBINAR_ID@STARTS_MILLIS", so a move makes new ones).
+    WebinarReminder,
+    /// The "live now" post at a webinar's start (target as for reminders).
+    WebinarLive,
+    /// A webinar's recording is out (target: webinar id).
+    WebinarRecording,
+    /// A webinar moved or was cancelled: tell those already reminded (target: webinar id).
+    WebinarChanged,
+    /// A meetup's invitation with RSVP buttons, to the participants in its city (target: id).
+    MeetupInvite,
+    /// The day before a meetup, to those going (target: "MEETUP_ID@STARTS_MILLIS").
+    MeetupReminder,
+    /// A meetup moved or was cancelled: tell those invited (target: meetup id).
+    MeetupChanged,
+    /// A coordinator's announcement (target: announcement id).
+    Announcement,
 }
+
+const KINDS: [JobKind; 12] = [
+    JobKind::SurveyInvitation,
+    JobKind::SurveyReminder,
+    JobKind::Announcement,
+    JobKind::MeetupInvite,
+    JobKind::MeetupReminder,
+    JobKind::MeetupChanged,
+    JobKind::Checkin,
+    JobKind::HelpAlert,
+    JobKind::WebinarReminder,
+    JobKind::WebinarLive,
+    JobKind::WebinarRecording,
+    JobKind::WebinarChanged,
+];
 
 impl JobKind {
     pub fn as_str(self) -> &'static str {
@@ -24,18 +55,19 @@ impl JobKind {
             JobKind::HelpAlert => "help_alert",
             JobKind::SurveyInvitation => "survey_invitation",
             JobKind::SurveyReminder => "survey_reminder",
+            JobKind::WebinarReminder => "webinar_reminder",
+            JobKind::WebinarLive => "webinar_live",
+            JobKind::WebinarRecording => "webinar_recording",
+            JobKind::WebinarChanged => "webinar_changed",
+            JobKind::MeetupInvite => "meetup_invite",
+            JobKind::MeetupReminder => "meetup_reminder",
+            JobKind::MeetupChanged => "meetup_changed",
+            JobKind::Announcement => "announcement",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            JobKind::Checkin,
-            JobKind::HelpAlert,
-            JobKind::SurveyInvitation,
-            JobKind::SurveyReminder,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == text)
+        KINDS.into_iter().find(|k| k.as_str() == text)
     }
 }
 
@@ -163,4 +195,24 @@ pub async fn missed_count<'c, E: Executor<'c, Database = Any>>(
     .fetch_one(db)
     .await?;
     row.try_get(0)
+}
+
+/// Withdraws what has not gone out yet for targets starting with `prefix` (a moved or cancelled
+/// webinar): pending jobs are marked withdrawn and their unsent deliveries skipped.
+pub async fn withdraw(conn: &mut sqlx::AnyConnection, prefix: &str) -> sqlx::Result<u64> {
+    let pattern = format!("{prefix}%");
+    let deliveries = sqlx::query(
+        "UPDATE deliveries SET status = 'skipped', last_error = 'withdrawn', lease_owner = NULL
+         WHERE status = 'pending' AND job_id IN (SELECT id FROM jobs WHERE target LIKE $1)",
+    )
+    .bind(&pattern)
+    .execute(&mut *conn)
+    .await?;
+    let jobs = sqlx::query(
+        "UPDATE jobs SET status = 'withdrawn' WHERE status = 'pending' AND target LIKE $1",
+    )
+    .bind(&pattern)
+    .execute(&mut *conn)
+    .await?;
+    Ok(deliveries.rows_affected() + jobs.rows_affected())
 }

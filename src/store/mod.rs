@@ -1,14 +1,17 @@
 //! Storage: one sqlx `Any` pool over SQLite (the embedded default) or PostgreSQL, with one schema and
 //! one set of runtime-checked queries (ARCHITECTURE decision 4). One file per table; no business rules.
 
+pub mod announcements;
 pub mod checkins;
 pub mod coordinators;
 pub mod deliveries;
 pub mod inbound;
 pub mod intakes;
 pub mod jobs;
+pub mod meetups;
 pub mod pairs;
 pub mod participants;
+pub mod resources;
 pub mod schedules;
 pub mod surveys;
 pub mod webinars;

@@ -223,3 +223,34 @@ fn errors_say_what_to_type_instead() {
     Type `/mentoring help` to see every command you can use.
     "#);
 }
+
+#[test]
+fn webinar_times_and_links_are_checked_by_the_parser() {
+    let parsed = parse(r#"webinar add "Finding your voice" at:"2027-02-03 19:00" tz:Australia/Sydney url:<https://meet.example.org/v?x=1> intake:all"#).unwrap();
+    let Command::WebinarAdd(draft) = parsed else {
+        panic!("{parsed:?}")
+    };
+    assert_eq!(draft.title, "Finding your voice");
+    assert_eq!(draft.at.to_string(), "2027-02-03 19:00:00");
+    assert_eq!(draft.url.as_deref(), Some("https://meet.example.org/v?x=1"));
+    assert_eq!(draft.intake.as_deref(), Some("all"));
+    assert!(matches!(
+        parse("webinar add X at:tomorrow"),
+        Err(ParseError::BadLocalTime { .. })
+    ));
+    assert!(matches!(
+        parse(r#"webinar add X at:"2027-02-03 19:00" url:ftp://example.org"#),
+        Err(ParseError::BadLink { .. })
+    ));
+    assert!(matches!(
+        parse("webinar add X"),
+        Err(ParseError::MissingArgument { .. })
+    ));
+    assert_eq!(
+        parse("webinar recording 3 <https://video.example.org/3|video>").unwrap(),
+        Command::WebinarRecording {
+            id: "3".into(),
+            url: "https://video.example.org/3".into()
+        }
+    );
+}

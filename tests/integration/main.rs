@@ -3,10 +3,12 @@
 
 mod support;
 
+mod calendar;
 mod commands;
 mod demo;
 mod discord;
 mod docs;
+mod meetups;
 mod migrations;
 mod pairing;
 mod scheduler;

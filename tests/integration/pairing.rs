@@ -298,6 +298,20 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "survey remind abcd1234",
     "survey results",
     "survey export abcd1234",
+    "webinar add Talk at:\"2027-01-20 19:00\"",
+    "webinar series Talks cron:\"0 19 1-7 * WED\"",
+    "webinar topic 1 \"Pay\"",
+    "webinar list",
+    "meetup add Meet city:Sydney at:\"2027-01-17 17:30\" venue:Library",
+    "meetup list",
+    "announce Hello",
+    "resource add Workbook https://example.org/w",
+    "resource remove Workbook",
+    "meetup cancel 1",
+    "meetup move 1 at:\"2027-01-18 17:30\"",
+    "webinar cancel 1",
+    "webinar move 1 at:\"2027-01-21 19:00\"",
+    "webinar recording 1 https://example.org/r",
 ];
 
 async fn coordinator_commands_are_refused_to_everyone_else(db: TestDb) {

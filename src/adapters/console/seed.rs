@@ -388,12 +388,16 @@ async fn add_webinar(app: &App, now: Timestamp) -> anyhow::Result<()> {
         .context("19:00 exists")?;
     let webinar = Webinar {
         id: new_id(),
+        number: 0,
         intake_id: None,
         title: "Building your professional network".into(),
         speakers: Some("Dr Sarah Whitfield (State Library) and Tom Leung (HKU Libraries)".into()),
         starts_at: Timestamp::from_utc(starts.with_timezone(&Utc)),
         zone,
         join_url: Some("https://example.org/webinars/professional-network".into()),
+        cancelled: false,
+        recording_url: None,
+        series: None,
         created_at: now,
     };
     store::webinars::insert(app.store.pool(), &webinar).await?;

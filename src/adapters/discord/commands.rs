@@ -110,6 +110,8 @@ fn arguments(spec: &CommandSpec) -> Vec<Value> {
                 ArgKind::User => USER,
                 ArgKind::Text
                 | ArgKind::Words
+                | ArgKind::LocalTime
+                | ArgKind::Link
                 | ArgKind::Date
                 | ArgKind::Zone
                 | ArgKind::Channel

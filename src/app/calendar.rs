@@ -1,0 +1,145 @@
+//! Who hears about the program's calendar and how each notice goes out: to an intake's
+//! announcement channel, or by DM to each participant who has no channel or asked for DMs.
+//! A reminder or live post whose session moved, was cancelled or has already started is skipped,
+//! never sent late.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::App;
+use super::delivery::Sent;
+use crate::chat::{ChannelRef, Message};
+use crate::domain::{Intake, Platform};
+use crate::messages;
+use crate::store;
+use crate::store::jobs::{Job, JobKind};
+
+/// A live post later than this after the start (downtime) is no longer "live".
+const LIVE_GRACE: Duration = Duration::from_secs(30 * 60);
+
+/// Recipient ids: an intake's channel, or one person.
+const CHANNEL: &str = "intake:";
+pub(super) const PERSON: &str = "person:";
+
+impl App {
+    /// Everyone a webinar job is for: the intakes' channels and the people reached by DM; for a
+    /// change notice, those already reminded.
+    pub(crate) async fn calendar_recipients(&self, job: &Job) -> anyhow::Result<Vec<String>> {
+        let db = self.store.pool();
+        let webinar_id = job.target.split('@').next().unwrap_or_default();
+        if job.kind == JobKind::WebinarChanged {
+            return Ok(store::webinars::reminded(db, webinar_id).await?);
+        }
+        let Some(webinar) = store::webinars::find(db, webinar_id).await? else {
+            return Ok(Vec::new());
+        };
+        let intakes: Vec<Intake> = match &webinar.intake_id {
+            Some(id) => store::intakes::find(db, id).await?.into_iter().collect(),
+            None => store::intakes::list(db)
+                .await?
+                .into_iter()
+                .filter(|i| i.is_active_at(job.due_at))
+                .collect(),
+        };
+        let mut out = BTreeSet::new();
+        for intake in intakes {
+            let has_channel = intake.announcement_channel.is_some();
+            if has_channel {
+                out.insert(format!("{CHANNEL}{}", intake.id));
+            }
+            for (person, dm_only) in store::webinars::audience(db, &intake.id).await? {
+                if dm_only || !has_channel {
+                    out.insert(format!("{PERSON}{person}"));
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Sends one webinar notice to one recipient, re-reading the session so nothing stale goes out.
+    pub(crate) async fn send_calendar(&self, job: &Job, recipient: &str) -> anyhow::Result<Sent> {
+        let (webinar_id, planned_start) = match job.target.split_once('@') {
+            Some((id, start)) => (id, start.parse::<i64>().ok()),
+            None => (job.target.as_str(), None),
+        };
+        let Some(w) = store::webinars::find(self.store.pool(), webinar_id).await? else {
+            return Ok(Sent::Skipped("the webinar is gone"));
+        };
+        let now = self.now();
+        let message = match job.kind {
+            JobKind::WebinarReminder | JobKind::WebinarLive
+                if w.cancelled || planned_start != Some(w.starts_at.0) =>
+            {
+                return Ok(Sent::Skipped("the webinar moved or was cancelled"));
+            }
+            JobKind::WebinarReminder if now >= w.starts_at => {
+                return Ok(Sent::Skipped("the webinar has already started"));
+            }
+            JobKind::WebinarReminder => {
+                let offset = Duration::from_millis((w.starts_at.0 - job.due_at.0).max(0) as u64);
+                messages::webinar_reminder(&w, offset, &self.webinar_ics_url(&w))
+            }
+            JobKind::WebinarLive if now.0 - w.starts_at.0 > LIVE_GRACE.as_millis() as i64 => {
+                return Ok(Sent::Skipped("too late to say the webinar is live"));
+            }
+            JobKind::WebinarLive => messages::webinar_live(&w),
+            JobKind::WebinarRecording => messages::webinar_recording(&w),
+            JobKind::WebinarChanged => messages::webinar_changed(&w),
+            _ => return Ok(Sent::Skipped("not a webinar job")),
+        };
+        self.announce_to(recipient, &message).await
+    }
+
+    /// Posts in an intake's announcement channel, or DMs a person on a platform we reach.
+    pub(super) async fn announce_to(
+        &self,
+        recipient: &str,
+        message: &Message,
+    ) -> anyhow::Result<Sent> {
+        let db = self.store.pool();
+        if let Some(intake_id) = recipient.strip_prefix(CHANNEL) {
+            let Some(intake) = store::intakes::find(db, intake_id).await? else {
+                return Ok(Sent::Skipped("the intake is gone"));
+            };
+            let Some(channel) = intake.announcement_channel.clone() else {
+                return Ok(Sent::Skipped("the intake has no announcement channel"));
+            };
+            let platform = self.intake_platform(&intake).await?;
+            let at = ChannelRef::new(platform, channel);
+            return Ok(Sent::Posted(
+                self.chats.on(platform)?.post(&at, message).await?,
+            ));
+        }
+        let person_id = recipient.strip_prefix(PERSON).unwrap_or(recipient);
+        let Some(person) = store::participants::find(db, person_id).await? else {
+            return Ok(Sent::Skipped("the person is gone"));
+        };
+        if person.is_paused_at(self.now()) {
+            return Ok(Sent::Skipped("paused"));
+        }
+        let reachable = Platform::ALL
+            .into_iter()
+            .find_map(|p| person.identity_on(p).filter(|_| self.chats.on(p).is_ok()));
+        let Some(identity) = reachable else {
+            return Ok(Sent::Skipped("on no connected platform"));
+        };
+        Ok(Sent::Posted(
+            self.chats
+                .on(identity.platform)?
+                .dm(&identity, message)
+                .await?,
+        ))
+    }
+
+    /// The platform an intake's channel lives on: where its pairs talk, else the first connected.
+    async fn intake_platform(&self, intake: &Intake) -> anyhow::Result<Platform> {
+        let pairs = store::pairs::list_for_intake(self.store.pool(), &intake.id, false).await?;
+        let connected: Vec<Platform> = self.chats.platforms().collect();
+        Ok(pairs
+            .iter()
+            .map(|p| p.platform)
+            .find(|p| connected.contains(p))
+            .or_else(|| connected.first().copied())
+            .unwrap_or(Platform::Console))
+    }
+}
