@@ -20,16 +20,28 @@ pub enum Root {
     Mentoring,
     Checkin,
     Survey,
+    /// `/webinars`: the calendar for anyone.
+    Webinars,
+    /// `/resources`: the program's resources for anyone.
+    Resources,
 }
 
 impl Root {
-    pub const ALL: [Root; 3] = [Root::Mentoring, Root::Checkin, Root::Survey];
+    pub const ALL: [Root; 5] = [
+        Root::Mentoring,
+        Root::Checkin,
+        Root::Survey,
+        Root::Webinars,
+        Root::Resources,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Root::Mentoring => "mentoring",
             Root::Checkin => "checkin",
             Root::Survey => "survey",
+            Root::Webinars => "webinars",
+            Root::Resources => "resources",
         }
     }
 
@@ -302,7 +314,7 @@ pub enum Command {
     },
 }
 
-/// A meetup as `meetup add` describes it.
+/// A meetup as `meetup TITLE …` describes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeetupDraft {
     pub title: String,

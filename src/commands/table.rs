@@ -512,8 +512,16 @@ pub static TABLE: &[CommandSpec] = &[
         build: |_| Command::Webinars,
     },
     CommandSpec {
+        root: Root::Webinars,
+        words: &[],
+        args: &[],
+        access: Access::Anyone,
+        summary: "Upcoming webinars in your time, and recordings of past ones.",
+        build: |_| Command::Webinars,
+    },
+    CommandSpec {
         root: Root::Mentoring,
-        words: &["meetup", "add"],
+        words: &["meetup"],
         args: &[
             positional(
                 "title",
@@ -671,6 +679,14 @@ pub static TABLE: &[CommandSpec] = &[
     CommandSpec {
         root: Root::Mentoring,
         words: &["resources"],
+        args: &[],
+        access: Access::Anyone,
+        summary: "The program's resources: workbook, guidelines, templates and more.",
+        build: |_| Command::Resources,
+    },
+    CommandSpec {
+        root: Root::Resources,
+        words: &[],
         args: &[],
         access: Access::Anyone,
         summary: "The program's resources: workbook, guidelines, templates and more.",

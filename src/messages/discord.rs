@@ -10,6 +10,8 @@ pub fn root_description(root: Root) -> &'static str {
         Root::Mentoring => "Run the mentoring program: intakes, pairs, pauses and more.",
         Root::Checkin => "Answer this month's check-in for your pair.",
         Root::Survey => "Answer a survey from your coordinators.",
+        Root::Webinars => "Upcoming webinars in your time, and recordings of past ones.",
+        Root::Resources => "The program's resources: workbook, guidelines, templates and more.",
     }
 }
 

@@ -30,7 +30,7 @@ pub fn meetup_added(m: &Meetup, audience: &str) -> Message {
 
 pub fn meetup_list(rows: &[(Meetup, Counts)]) -> Message {
     if rows.is_empty() {
-        return Message::new().line("There are no meetups yet. Announce one with `/mentoring meetup add TITLE city:CITY at:\"YYYY-MM-DD HH:MM\" venue:\"…\"`.");
+        return Message::new().line("There are no meetups yet. Announce one with `/mentoring meetup TITLE city:CITY at:\"YYYY-MM-DD HH:MM\" venue:\"…\"`.");
     }
     let mut message = Message::new().line(format!("{} meetups:", rows.len()));
     for (m, c) in rows {

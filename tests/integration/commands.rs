@@ -254,3 +254,22 @@ fn webinar_times_and_links_are_checked_by_the_parser() {
         }
     );
 }
+
+#[test]
+fn calendar_commands_keep_the_issue_syntax() {
+    let webinars = parse_text(Root::Webinars, Platform::Slack, "")
+        .unwrap()
+        .command;
+    assert_eq!(webinars, Command::Webinars);
+    let resources = parse_text(Root::Resources, Platform::Discord, "")
+        .unwrap()
+        .command;
+    assert_eq!(resources, Command::Resources);
+    let meetup =
+        parse(r#"meetup "Mentoring Day" city:Sydney at:"2027-01-17 17:30" venue:"State Library""#)
+            .unwrap();
+    assert!(
+        matches!(meetup, Command::MeetupAdd(ref d) if d.title == "Mentoring Day" && d.city == "Sydney")
+    );
+    assert_eq!(parse("meetup list").unwrap(), Command::MeetupList);
+}

@@ -34,7 +34,7 @@ async fn program_with_meetup(t: &TestApp) {
             .unwrap();
     }
     let said = t
-        .coordinator("meetup add \"International Mentoring Day\" city:Sydney at:\"2027-01-17 17:30\" venue:\"State Library, Galleries Lounge\"")
+        .coordinator("meetup \"International Mentoring Day\" city:Sydney at:\"2027-01-17 17:30\" venue:\"State Library, Galleries Lounge\"")
         .await;
     assert!(said.contains("Added meetup 1"), "{said}");
     assert!(said.contains("Sun 17 Jan 2027, 17:30 AEDT"), "{said}");

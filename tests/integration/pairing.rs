@@ -302,7 +302,7 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "webinar series Talks cron:\"0 19 1-7 * WED\"",
     "webinar topic 1 \"Pay\"",
     "webinar list",
-    "meetup add Meet city:Sydney at:\"2027-01-17 17:30\" venue:Library",
+    "meetup Meet city:Sydney at:\"2027-01-17 17:30\" venue:Library",
     "meetup list",
     "announce Hello",
     "resource add Workbook https://example.org/w",

@@ -11,6 +11,9 @@ use crate::messages::discord as words;
 /// The subcommand that stands for a root's bare form when the root also has subcommands.
 pub const BARE_SUBCOMMAND: &str = "open";
 
+/// The subcommand that stands for a one-word command whose word is also a group.
+pub const GROUP_SELF_SUBCOMMAND: &str = "add";
+
 /// Option types (Discord's numbering).
 const SUB_COMMAND: u64 = 1;
 const SUB_COMMAND_GROUP: u64 = 2;
@@ -56,7 +59,9 @@ fn root_command(root: Root, specs: &[&CommandSpec]) -> Value {
                 [] => options.push(subcommand(BARE_SUBCOMMAND, spec)),
                 [word] => options.push(subcommand(word, spec)),
                 [group, word] => {
-                    let existing = options.iter_mut().find(|o| o["name"] == *group);
+                    let existing = options
+                        .iter_mut()
+                        .find(|o| o["name"] == *group && o["type"] == SUB_COMMAND_GROUP);
                     match existing {
                         Some(g) => g["options"]
                             .as_array_mut()
@@ -71,6 +76,30 @@ fn root_command(root: Root, specs: &[&CommandSpec]) -> Value {
                     }
                 }
                 _ => {}
+            }
+        }
+        // A word that is both a command and a group (`meetup TITLE`, `meetup list`) cannot be both
+        // on Discord: the command becomes the group's `add` subcommand.
+        let groups: Vec<String> = options
+            .iter()
+            .filter(|o| o["type"] == SUB_COMMAND_GROUP)
+            .filter_map(|o| o["name"].as_str().map(String::from))
+            .collect();
+        let (clashing, mut options): (Vec<Value>, Vec<Value>) =
+            options.into_iter().partition(|o| {
+                o["type"] == SUB_COMMAND && groups.iter().any(|g| o["name"] == g.as_str())
+            });
+        for mut command in clashing {
+            let group = command["name"].clone();
+            command["name"] = json!(GROUP_SELF_SUBCOMMAND);
+            if let Some(g) = options
+                .iter_mut()
+                .find(|o| o["type"] == SUB_COMMAND_GROUP && o["name"] == group)
+            {
+                g["options"]
+                    .as_array_mut()
+                    .expect("group options")
+                    .insert(0, command);
             }
         }
         for option in options
@@ -202,6 +231,38 @@ pub async fn sync(rest: &Rest, application_id: u64, guild_id: u64) -> Result<boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_that_is_also_a_group_becomes_its_add_subcommand() {
+        let commands = desired();
+        let mentoring = commands.iter().find(|c| c["name"] == "mentoring").unwrap();
+        let meetup: Vec<&Value> = mentoring["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["name"] == "meetup")
+            .collect();
+        assert_eq!(meetup.len(), 1, "one option named meetup");
+        assert_eq!(meetup[0]["type"], SUB_COMMAND_GROUP);
+        let names: Vec<&str> = meetup[0]["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|o| o["name"].as_str())
+            .collect();
+        assert_eq!(names[0], GROUP_SELF_SUBCOMMAND);
+        assert!(names.contains(&"list"));
+        // Bare `/survey` and `/webinars`: a subcommand `open`, and a command with no options.
+        let survey = commands.iter().find(|c| c["name"] == "survey").unwrap();
+        assert!(
+            survey["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["name"] == BARE_SUBCOMMAND)
+        );
+        assert!(commands.iter().any(|c| c["name"] == "webinars"));
+    }
 
     #[test]
     fn the_table_becomes_groups_and_subcommands() {

@@ -320,8 +320,14 @@ fn command_input(data: &CommandData) -> Input {
         }
     }
     let bare = words == [super::commands::BARE_SUBCOMMAND];
+    let group_self = words.len() == 2 && words[1] == super::commands::GROUP_SELF_SUBCOMMAND;
     let spec = commands::parse::spec_for(root, &words)
-        .or_else(|| bare.then(|| commands::parse::spec_for(root, &[])).flatten());
+        .or_else(|| bare.then(|| commands::parse::spec_for(root, &[])).flatten())
+        .or_else(|| {
+            group_self
+                .then(|| commands::parse::spec_for(root, &words[..1]))
+                .flatten()
+        });
     let Some(spec) = spec else {
         return Input::Parsed(Err(ParseError::UnknownCommand {
             root,

@@ -34,6 +34,8 @@ fn description(root: Root) -> (&'static str, &'static str) {
             "met | not-yet | help [note:TEXT]",
         ),
         Root::Survey => ("Answer or manage program surveys", "answer QUESTION VALUE"),
+        Root::Webinars => ("Upcoming webinars and past recordings", ""),
+        Root::Resources => ("The program's resources", ""),
     }
 }
 
