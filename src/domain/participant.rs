@@ -81,14 +81,6 @@ impl Participant {
         Some(Identity::new(platform, id.clone()))
     }
 
-    /// Every account the person has, in platform order.
-    pub fn identities(&self) -> Vec<Identity> {
-        Platform::ALL
-            .into_iter()
-            .filter_map(|p| self.identity_on(p))
-            .collect()
-    }
-
     /// Paused now: a pause was started and its last day (if any) has not yet passed.
     pub fn is_paused_at(&self, now: Timestamp) -> bool {
         if self.paused_since.is_none() {
@@ -130,7 +122,6 @@ mod tests {
             Some(Identity::new(Platform::Slack, "U1"))
         );
         assert_eq!(p.identity_on(Platform::Discord), None);
-        assert_eq!(p.identities().len(), 2);
     }
 
     #[test]

@@ -20,10 +20,6 @@ impl Timestamp {
             .unwrap_or(DateTime::<Utc>::MIN_UTC)
     }
 
-    pub fn millis(self) -> i64 {
-        self.0
-    }
-
     /// Seconds since the epoch, as the platforms' local-time syntax wants them.
     pub fn unix_seconds(self) -> i64 {
         self.0.div_euclid(1000)

@@ -55,10 +55,6 @@ impl Session {
         self
     }
 
-    pub fn acting(&self) -> &str {
-        &self.acting
-    }
-
     pub fn prompt(&self) -> String {
         format!("{}> ", self.acting)
     }
