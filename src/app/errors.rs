@@ -62,6 +62,8 @@ pub enum UserError {
     UnknownMeetup(String),
     MeetupCancelled(i64),
     UnknownResource(String),
+    /// `profile city:` longer than this many characters.
+    CityTooLong(usize),
 }
 
 impl From<ParseError> for UserError {

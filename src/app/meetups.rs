@@ -50,7 +50,10 @@ impl App {
             .await?;
         self.plan_meetup(&mut tx, &meetup).await?;
         tx.commit().await?;
-        Ok(Reply::private(messages::meetup_added(&meetup, &audience)))
+        let locals = self.meetup_locals(&meetup, now).await?.len();
+        Ok(Reply::private(messages::meetup_added(
+            &meetup, &audience, locals,
+        )))
     }
 
     pub(crate) async fn command_meetup_list(&self) -> AppResult<Reply> {
@@ -170,7 +173,7 @@ impl App {
                 format!("{}@{}", m.id, m.starts_at.0),
                 format!("meetup:{}:reminder:1d@{}", m.id, m.starts_at.0),
             ),
-            JobKind::MeetupInvite => (m.id.clone(), format!("meetup:{}:invite", m.id)),
+            JobKind::MeetupInvite => (m.id.clone(), invite_key(m)),
             _ => (m.id.clone(), format!("meetup:{}:changed@{}", m.id, due.0)),
         };
         let job = Job {
@@ -198,22 +201,42 @@ impl App {
                 let Some(m) = store::meetups::find(db, meetup_id).await? else {
                     return Ok(Vec::new());
                 };
-                let intakes: Vec<Intake> = match &m.intake_id {
-                    Some(id) => store::intakes::find(db, id).await?.into_iter().collect(),
-                    None => store::intakes::list(db)
-                        .await?
-                        .into_iter()
-                        .filter(|i| i.is_active_at(job.due_at))
-                        .collect(),
-                };
-                let mut locals = BTreeSet::new();
-                for intake in intakes {
-                    locals.extend(store::meetups::locals(db, &intake.id, &m.city).await?);
-                }
-                locals.into_iter().collect()
+                self.meetup_locals(&m, job.due_at).await?
             }
         };
         Ok(people.into_iter().map(|p| format!("{PERSON}{p}")).collect())
+    }
+
+    async fn meetup_locals(&self, m: &Meetup, at: Timestamp) -> anyhow::Result<Vec<String>> {
+        let mut conn = self.store.pool().acquire().await?;
+        Ok(locals_of(&mut conn, m, at).await?)
+    }
+
+    /// Someone who sets their city after a meetup there was announced still gets its invitation:
+    /// one more recipient of the invitation job (one delivery per person and job, so never twice).
+    /// Returns how many invitations this added.
+    pub(super) async fn invite_latecomer(
+        &self,
+        tx: &mut WriteTx,
+        person_id: &str,
+        city: &str,
+    ) -> AppResult<usize> {
+        let now = self.now();
+        let mut invited = 0;
+        for m in store::meetups::upcoming_in(&mut **tx, city, now).await? {
+            if !locals_of(tx, &m, now).await?.iter().any(|p| p == person_id) {
+                continue;
+            }
+            let key = invite_key(&m);
+            let Some(job) = store::jobs::find_by_key(&mut **tx, &key).await? else {
+                continue;
+            };
+            let recipient = format!("{PERSON}{person_id}");
+            if store::deliveries::insert_one(tx, &job.id, &recipient, now).await? {
+                invited += 1;
+            }
+        }
+        Ok(invited)
     }
 
     pub(crate) async fn send_meetup(&self, job: &Job, recipient: &str) -> anyhow::Result<Sent> {
@@ -234,4 +257,32 @@ impl App {
         };
         self.announce_to(recipient, &message).await
     }
+}
+
+fn invite_key(m: &Meetup) -> String {
+    format!("meetup:{}:invite", m.id)
+}
+
+/// The participants in the meetup's city, in its intake or in every intake active `at`.
+async fn locals_of(
+    conn: &mut sqlx::AnyConnection,
+    m: &Meetup,
+    at: Timestamp,
+) -> sqlx::Result<Vec<String>> {
+    let intakes: Vec<Intake> = match &m.intake_id {
+        Some(id) => store::intakes::find(&mut *conn, id)
+            .await?
+            .into_iter()
+            .collect(),
+        None => store::intakes::list(&mut *conn)
+            .await?
+            .into_iter()
+            .filter(|i| i.is_active_at(at))
+            .collect(),
+    };
+    let mut locals = BTreeSet::new();
+    for intake in intakes {
+        locals.extend(store::meetups::locals(&mut *conn, &intake.id, &m.city).await?);
+    }
+    Ok(locals.into_iter().collect())
 }

@@ -14,6 +14,7 @@ pub mod meetups;
 pub mod pairing;
 pub mod pausing;
 mod people;
+mod profile;
 mod resources;
 pub mod scheduler;
 mod series;
@@ -337,6 +338,9 @@ impl App {
                 Command::ResourceRemove { name } => self.command_resource_remove(name).await,
                 Command::Resources => self.command_resources().await,
                 Command::AnnouncementsBy { dm } => self.command_announcements_by(caller, dm).await,
+                Command::Profile { user, city, zone } => {
+                    self.command_profile(caller, user, city, zone).await
+                }
                 Command::Announce {
                     text,
                     intake,

@@ -312,6 +312,13 @@ pub enum Command {
         at: NaiveDateTime,
         zone: Option<Tz>,
     },
+    /// `/mentoring profile`: shows, or changes, a person's city (for meetups) and zone; someone
+    /// else's only for coordinators.
+    Profile {
+        user: Option<Mention>,
+        city: Option<String>,
+        zone: Option<Tz>,
+    },
 }
 
 /// A meetup as `meetup TITLE …` describes it.

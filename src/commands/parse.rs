@@ -141,6 +141,13 @@ impl Args {
         }
     }
 
+    pub fn opt_user(&mut self, name: &str) -> Option<Mention> {
+        match self.0.remove(name) {
+            Some(Value::User(m)) => Some(m),
+            _ => None,
+        }
+    }
+
     pub fn date(&mut self, name: &str) -> Option<NaiveDate> {
         match self.0.remove(name) {
             Some(Value::Date(d)) => Some(d),

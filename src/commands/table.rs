@@ -708,6 +708,37 @@ pub static TABLE: &[CommandSpec] = &[
         },
     },
     CommandSpec {
+        root: Root::Mentoring,
+        words: &["profile"],
+        args: &[
+            keyed(
+                "city",
+                ArgKind::Text,
+                "CITY",
+                "Your city or region: meetups there invite you. `none` clears it.",
+            ),
+            keyed(
+                "tz",
+                ArgKind::Zone,
+                "ZONE",
+                "Your time zone, e.g. Pacific/Auckland.",
+            ),
+            keyed(
+                "user",
+                ArgKind::User,
+                "@PERSON",
+                "Coordinators only: whose profile to show or change.",
+            ),
+        ],
+        access: Access::Anyone,
+        summary: "Show or change your city (for meetup invitations) and time zone.",
+        build: |a: &mut Args| Command::Profile {
+            user: a.opt_user("user"),
+            city: a.opt_text("city"),
+            zone: a.zone("tz"),
+        },
+    },
+    CommandSpec {
         root: Root::Checkin,
         words: &[],
         args: &[

@@ -15,15 +15,23 @@ fn what_where(m: &Meetup) -> Text {
         .time(m.starts_at, m.zone)
 }
 
-pub fn meetup_added(m: &Meetup, audience: &str) -> Message {
+pub fn meetup_added(m: &Meetup, audience: &str, locals: usize) -> Message {
+    let invited = match locals {
+        0 => Text::new()
+            .plain(". Nobody has set ")
+            .user(m.city.clone())
+            .plain(" as their city yet, so no one is invited for now. Participants set theirs with `/mentoring profile city:CITY` (coordinators: `/mentoring profile user:@PERSON city:CITY`); ask them, then `/mentoring meetup cancel` and announce it again."),
+        n => Text::new()
+            .plain(format!(". {n} participant{} in ", if n == 1 { "" } else { "s" }))
+            .user(m.city.clone())
+            .plain(" get an invitation with RSVP buttons; those going are reminded the day before."),
+    };
     Message::new()
         .line(
             Text::new()
                 .plain(format!("Added meetup {}: ", m.number))
                 .append(what_where(m))
-                .plain(". Participants in ")
-                .user(m.city.clone())
-                .plain(" get an invitation with RSVP buttons; those going are reminded the day before."),
+                .append(invited),
         )
         .field("For", Text::new().user(audience.to_string()))
 }
@@ -118,4 +126,17 @@ pub fn meetup_changed(m: &Meetup) -> Message {
             .plain(". Your answer still stands.")
     };
     Message::new().line(text)
+}
+
+/// After someone sets their city: the upcoming meetups there that now invite them.
+pub fn invited_late(meetups: usize, own: bool) -> Text {
+    let who = if own { "You're" } else { "They're" };
+    match meetups {
+        1 => Text::new().plain(format!(
+            "{who} now invited to an upcoming meetup there: the invitation is on its way."
+        )),
+        n => Text::new().plain(format!(
+            "{who} invited to {n} more upcoming meetups there: the invitations are on their way."
+        )),
+    }
 }

@@ -226,3 +226,38 @@ pub fn paused(person: &Participant, until: Option<NaiveDate>) -> Message {
 pub fn resumed() -> Message {
     Message::new().line("Welcome back! Your prompts and reminders are on again.")
 }
+
+/// A person's profile: shown on its own, or after a change (`changed`).
+pub fn profile(person: &Participant, own: bool, changed: bool) -> Message {
+    let mut heading = Text::new();
+    if changed {
+        heading = heading.plain("Saved. ");
+    }
+    heading = if own {
+        heading.plain("Your profile:")
+    } else {
+        heading
+            .user(person.display_name.clone())
+            .plain("'s profile:")
+    };
+    let city = match &person.city {
+        Some(city) => Text::new()
+            .user(city.clone())
+            .plain(": meetups announced there invite you"),
+        None => Text::new().plain("not set: meetups announced for a city won't reach you"),
+    };
+    let zone = match person.zone {
+        Some(zone) => Text::new().user(zone.name()),
+        None => Text::new().plain("not set"),
+    };
+    let hint = if own {
+        "Change them with `/mentoring profile city:CITY tz:ZONE`, e.g. `city:Auckland tz:Pacific/Auckland`."
+    } else {
+        "Change them with `/mentoring profile user:@PERSON city:CITY tz:ZONE`."
+    };
+    Message::new()
+        .line(heading)
+        .field("City", city)
+        .field("Time zone", zone)
+        .line(hint)
+}

@@ -54,6 +54,26 @@ pub async fn insert_many(
     Ok(())
 }
 
+/// Adds one recipient to a job; false when they were already on it.
+pub async fn insert_one(
+    conn: &mut sqlx::AnyConnection,
+    job_id: &str,
+    recipient: &str,
+    not_before: Timestamp,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO deliveries (id, job_id, recipient, not_before, created_at)
+         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (job_id, recipient) DO NOTHING",
+    )
+    .bind(crate::domain::new_id())
+    .bind(job_id)
+    .bind(recipient)
+    .bind(not_before.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Takes up to `limit` due deliveries for `owner` until `lease_until`. A delivery whose lease has
 /// run out (its worker died) can be taken again.
 pub async fn claim<'c, E: Executor<'c, Database = Any>>(

@@ -155,17 +155,32 @@ pub async fn pending<'c, E: Executor<'c, Database = Any>>(
         .collect()
 }
 
-pub async fn find<'c, E: Executor<'c, Database = Any>>(
+async fn find_where<'c, E: Executor<'c, Database = Any>>(
     db: E,
-    id: &str,
+    column: &str,
+    value: &str,
 ) -> sqlx::Result<Option<Job>> {
-    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE {column} = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
+        .bind(value)
         .fetch_optional(db)
         .await?
         .map(|r| from_row(&r))
         .transpose()
+}
+
+pub async fn find<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    id: &str,
+) -> sqlx::Result<Option<Job>> {
+    find_where(db, "id", id).await
+}
+
+pub async fn find_by_key<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    key: &str,
+) -> sqlx::Result<Option<Job>> {
+    find_where(db, "key", key).await
 }
 
 pub async fn set_status<'c, E: Executor<'c, Database = Any>>(

@@ -68,12 +68,12 @@ pub async fn insert<'c, E: Executor<'c, Database = Any>>(db: E, m: &Meetup) -> s
     row.try_get(0)
 }
 
-async fn find_where<'c, E: Executor<'c, Database = Any>>(
-    db: E,
-    column: &str,
-    value: &str,
-) -> sqlx::Result<Option<Meetup>> {
-    let sql = format!("SELECT {COLUMNS} FROM meetups WHERE CAST({column} AS TEXT) = $1");
+async fn find_where<'c, E, T>(db: E, condition: &str, value: T) -> sqlx::Result<Option<Meetup>>
+where
+    E: Executor<'c, Database = Any>,
+    T: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send + 'c,
+{
+    let sql = format!("SELECT {COLUMNS} FROM meetups WHERE {condition}");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(value)
         .fetch_optional(db)
@@ -86,14 +86,34 @@ pub async fn find<'c, E: Executor<'c, Database = Any>>(
     db: E,
     id: &str,
 ) -> sqlx::Result<Option<Meetup>> {
-    find_where(db, "id", id).await
+    find_where(db, "id = $1", id.to_string()).await
 }
 
 pub async fn find_by_number<'c, E: Executor<'c, Database = Any>>(
     db: E,
     number: i64,
 ) -> sqlx::Result<Option<Meetup>> {
-    find_where(db, "number", &number.to_string()).await
+    find_where(db, "number = $1", number).await
+}
+
+/// Meetups still ahead in a city or region (ignoring case), not cancelled.
+pub async fn upcoming_in<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    city: &str,
+    now: Timestamp,
+) -> sqlx::Result<Vec<Meetup>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM meetups WHERE LOWER(city) = LOWER($1) AND status <> 'cancelled'
+         AND starts_at > $2 ORDER BY starts_at, number"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(city.trim())
+        .bind(now.0)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
 }
 
 pub async fn list<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Vec<Meetup>> {

@@ -1,6 +1,7 @@
 //! The `participants` and `enrolments` tables: people, their accounts and their role per intake.
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
@@ -133,6 +134,22 @@ pub async fn set_pause<'c, E: Executor<'c, Database = Any>>(
     sqlx::query("UPDATE participants SET paused_since = $1, paused_until = $2 WHERE id = $3")
         .bind(since.map(|t| t.0))
         .bind(date_text(until))
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A person's city (meetup invitations go by it) and zone; `None` clears.
+pub async fn set_place<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    id: &str,
+    city: Option<&str>,
+    zone: Option<Tz>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE participants SET city = $1, zone = $2 WHERE id = $3")
+        .bind(city)
+        .bind(zone.map(|z| z.name()))
         .bind(id)
         .execute(db)
         .await?;

@@ -10,6 +10,7 @@ use crate::support::{TestApp, TestDb, utc};
 
 on_both_backends!(
     locals_rsvp_and_those_going_are_reminded,
+    a_profile_sets_city_and_zone_and_late_locals_are_invited_once,
     moving_and_cancelling_tell_the_invited,
     announcements_now_later_and_by_role,
     resources_are_listed_welcomed_and_suggested_in_turn,
@@ -20,19 +21,21 @@ async fn program_with_meetup(t: &TestApp) {
     t.coordinator("intake create Y1 tz:Australia/Sydney").await;
     t.coordinator("pair @m0 @e0").await;
     t.coordinator("pair @m1 @e1").await;
-    for (who, city) in [
-        ("m0", "Sydney"),
-        ("e0", "sydney"),
-        ("m1", "Melbourne"),
-        ("e1", "Melbourne"),
-    ] {
-        sqlx::query("UPDATE participants SET city = $1 WHERE console_name = $2")
-            .bind(city)
-            .bind(who)
-            .execute(t.db.store.pool())
-            .await
-            .unwrap();
+    // People set their own city; a coordinator can set anyone's.
+    for (who, city) in [("m0", "Sydney"), ("e0", "sydney"), ("m1", "Melbourne")] {
+        let reply = t.mentoring(who, &format!("profile city:{city}")).await;
+        assert_eq!(
+            reply.outcome,
+            Outcome::Done,
+            "{}",
+            reply.message.plain_text()
+        );
     }
+    let said = t.coordinator("profile user:@e1 city:Melbourne").await;
+    assert!(
+        said.contains("e1's profile") && said.contains("Melbourne"),
+        "{said}"
+    );
     let said = t
         .coordinator("meetup \"International Mentoring Day\" city:Sydney at:\"2027-01-17 17:30\" venue:\"State Library, Galleries Lounge\"")
         .await;
@@ -316,4 +319,72 @@ async fn resources_are_listed_welcomed_and_suggested_in_turn(db: TestDb) {
             .outcome,
         Outcome::Refused
     );
+}
+
+async fn a_profile_sets_city_and_zone_and_late_locals_are_invited_once(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program_with_meetup(&t).await;
+    t.coordinator("pair @m2 @e2").await;
+    let shown = t.mentoring("m2", "profile").await.message.plain_text();
+    assert!(shown.contains("City: not set"), "{shown}");
+
+    // Bad input changes nothing.
+    let long = "x".repeat(81);
+    let reply = t.mentoring("m2", &format!("profile city:{long}")).await;
+    assert_eq!(reply.outcome, Outcome::Refused);
+    let reply = t.mentoring("m2", "profile tz:Mars/Olympus").await;
+    assert_eq!(reply.outcome, Outcome::Refused);
+    let reply = t.mentoring("m2", "profile user:@m0 city:Perth").await;
+    assert_eq!(
+        reply.outcome,
+        Outcome::Refused,
+        "only coordinators set someone else's"
+    );
+    assert!(
+        t.mentoring("m0", "profile")
+            .await
+            .message
+            .plain_text()
+            .contains("Sydney")
+    );
+
+    // Setting the city after the announcement still brings the invitation, once.
+    let said = t
+        .mentoring("m2", "profile city:SYDNEY tz:Pacific/Auckland")
+        .await
+        .message
+        .plain_text();
+    assert!(said.contains("now invited to an upcoming meetup"), "{said}");
+    assert!(said.contains("Pacific/Auckland"), "{said}");
+    t.app.run_due().await.unwrap();
+    let invite = dms(&t, "m2").pop().expect("a late local is invited");
+    assert!(
+        invite.plain_text().contains("You're invited"),
+        "{}",
+        invite.plain_text()
+    );
+    let again = t
+        .mentoring("m2", "profile city:Sydney")
+        .await
+        .message
+        .plain_text();
+    assert!(!again.contains("invited"), "{again}");
+    t.app.run_due().await.unwrap();
+    assert_eq!(dms(&t, "m2").len(), 1, "never invited twice");
+    press(&t, "m2", &invite, "Going").await;
+    assert!(t.coordinator("meetup list").await.contains("1 going"));
+
+    // Those already invited get nothing more; clearing the city is allowed.
+    assert_eq!(dms(&t, "m0").len(), 1);
+    let cleared = t
+        .mentoring("m2", "profile city:none")
+        .await
+        .message
+        .plain_text();
+    assert!(cleared.contains("City: not set"), "{cleared}");
+    // A meetup announced where nobody lives says so.
+    let said = t
+        .coordinator("meetup Picnic city:Perth at:\"2027-01-17 12:00\" venue:\"Kings Park\"")
+        .await;
+    assert!(said.contains("Nobody has set"), "{said}");
 }
