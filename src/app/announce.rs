@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use super::calendar::PERSON;
 use super::delivery::Sent;
 use super::{App, AppResult, Caller, Reply};
-use crate::domain::{Intake, new_id};
+use crate::domain::new_id;
 use crate::messages;
 use crate::store;
 use crate::store::announcements::Announcement;
@@ -76,14 +76,10 @@ impl App {
         let Some(a) = store::announcements::find(db, &job.target).await? else {
             return Ok(Vec::new());
         };
-        let intakes: Vec<Intake> = match &a.intake_id {
-            Some(id) => store::intakes::find(db, id).await?.into_iter().collect(),
-            None => store::intakes::list(db)
-                .await?
-                .into_iter()
-                .filter(|i| i.is_active_at(job.due_at))
-                .collect(),
-        };
+        let mut conn = db.acquire().await?;
+        let intakes =
+            store::intakes::targeted(&mut conn, a.intake_id.as_deref(), job.due_at).await?;
+        drop(conn);
         let role = match a.audience.as_str() {
             "mentors" => Some("mentor"),
             "mentees" => Some("mentee"),

@@ -9,10 +9,11 @@ use std::time::Duration;
 use super::App;
 use super::delivery::Sent;
 use crate::chat::{ChannelRef, Message};
-use crate::domain::{Intake, Platform};
+use crate::domain::{Intake, Platform, Timestamp, new_id};
 use crate::messages;
 use crate::store;
-use crate::store::jobs::{Job, JobKind};
+use crate::store::WriteTx;
+use crate::store::jobs::{Job, JobKind, JobStatus};
 
 /// A live post later than this after the start (downtime) is no longer "live".
 const LIVE_GRACE: Duration = Duration::from_secs(30 * 60);
@@ -33,14 +34,10 @@ impl App {
         let Some(webinar) = store::webinars::find(db, webinar_id).await? else {
             return Ok(Vec::new());
         };
-        let intakes: Vec<Intake> = match &webinar.intake_id {
-            Some(id) => store::intakes::find(db, id).await?.into_iter().collect(),
-            None => store::intakes::list(db)
-                .await?
-                .into_iter()
-                .filter(|i| i.is_active_at(job.due_at))
-                .collect(),
-        };
+        let mut conn = db.acquire().await?;
+        let intakes =
+            store::intakes::targeted(&mut conn, webinar.intake_id.as_deref(), job.due_at).await?;
+        drop(conn);
         let mut out = BTreeSet::new();
         for intake in intakes {
             let has_channel = intake.announcement_channel.is_some();
@@ -141,5 +138,35 @@ impl App {
             .find(|p| connected.contains(p))
             .or_else(|| connected.first().copied())
             .unwrap_or(Platform::Console))
+    }
+}
+
+/// The number people type for a webinar or meetup: `3` or `#3`.
+pub(super) fn typed_number(typed: &str) -> Option<i64> {
+    typed.trim().trim_start_matches('#').parse().ok()
+}
+
+impl App {
+    /// Stores one job about a webinar or meetup unless one with its key exists: the key makes a
+    /// repeated command (or a retry) plan nothing twice.
+    pub(super) async fn add_event_job(
+        &self,
+        tx: &mut WriteTx,
+        kind: JobKind,
+        key: String,
+        target: String,
+        due: Timestamp,
+    ) -> sqlx::Result<()> {
+        let job = Job {
+            id: new_id(),
+            key,
+            kind,
+            target,
+            schedule_id: None,
+            due_at: due,
+            created_at: self.now(),
+        };
+        store::jobs::insert_if_new(&mut **tx, &job, JobStatus::Pending).await?;
+        Ok(())
     }
 }

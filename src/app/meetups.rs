@@ -8,13 +8,13 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
-use super::calendar::PERSON;
+use super::calendar::{PERSON, typed_number};
 use super::delivery::Sent;
 use super::{App, AppResult, Caller, Reply, UserError};
 use crate::commands::MeetupDraft;
-use crate::domain::{Intake, Timestamp, new_id};
+use crate::domain::{Timestamp, new_id};
 use crate::messages;
-use crate::store::jobs::{Job, JobKind, JobStatus};
+use crate::store::jobs::{Job, JobKind};
 use crate::store::meetups::Meetup;
 use crate::store::{self, WriteTx};
 
@@ -127,11 +127,7 @@ impl App {
 
     async fn meetup_numbered(&self, typed: &str) -> AppResult<Meetup> {
         let unknown = || UserError::UnknownMeetup(typed.to_string());
-        let number: i64 = typed
-            .trim()
-            .trim_start_matches('#')
-            .parse()
-            .map_err(|_| unknown())?;
+        let number = typed_number(typed).ok_or_else(unknown)?;
         let meetup = store::meetups::find_by_number(self.store.pool(), number)
             .await?
             .ok_or_else(unknown)?;
@@ -176,17 +172,7 @@ impl App {
             JobKind::MeetupInvite => (m.id.clone(), invite_key(m)),
             _ => (m.id.clone(), format!("meetup:{}:changed@{}", m.id, due.0)),
         };
-        let job = Job {
-            id: new_id(),
-            key,
-            kind,
-            target,
-            schedule_id: None,
-            due_at: due,
-            created_at: self.now(),
-        };
-        store::jobs::insert_if_new(&mut **tx, &job, JobStatus::Pending).await?;
-        Ok(())
+        Ok(self.add_event_job(tx, kind, key, target, due).await?)
     }
 
     /// Invitations go to the locals of the target intakes, reminders to those going, notices to
@@ -269,17 +255,7 @@ async fn locals_of(
     m: &Meetup,
     at: Timestamp,
 ) -> sqlx::Result<Vec<String>> {
-    let intakes: Vec<Intake> = match &m.intake_id {
-        Some(id) => store::intakes::find(&mut *conn, id)
-            .await?
-            .into_iter()
-            .collect(),
-        None => store::intakes::list(&mut *conn)
-            .await?
-            .into_iter()
-            .filter(|i| i.is_active_at(at))
-            .collect(),
-    };
+    let intakes = store::intakes::targeted(conn, m.intake_id.as_deref(), at).await?;
     let mut locals = BTreeSet::new();
     for intake in intakes {
         locals.extend(store::meetups::locals(&mut *conn, &intake.id, &m.city).await?);

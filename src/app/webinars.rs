@@ -5,12 +5,13 @@
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
+use super::calendar::typed_number;
 use super::{App, AppResult, Reply, UserError};
 use crate::commands::WebinarDraft;
 use crate::domain::calendar::{instant_in, offset_label, reminder_times};
 use crate::domain::{Intake, Timestamp, new_id};
 use crate::messages;
-use crate::store::jobs::{Job, JobKind, JobStatus};
+use crate::store::jobs::JobKind;
 use crate::store::webinars::Webinar;
 use crate::store::{self, WriteTx};
 
@@ -152,11 +153,7 @@ impl App {
     /// The webinar a coordinator typed the number of (`3` or `#3`), if it is still on.
     pub(super) async fn webinar_numbered(&self, typed: &str) -> AppResult<Webinar> {
         let unknown = || UserError::UnknownWebinar(typed.to_string());
-        let number: i64 = typed
-            .trim()
-            .trim_start_matches('#')
-            .parse()
-            .map_err(|_| unknown())?;
+        let number = typed_number(typed).ok_or_else(unknown)?;
         let webinar = store::webinars::find_by_number(self.store.pool(), number)
             .await?
             .ok_or_else(unknown)?;
@@ -219,17 +216,7 @@ impl App {
         } else {
             (w.id.clone(), format!("webinar:{}:{what}@{}", w.id, due.0))
         };
-        let job = Job {
-            id: new_id(),
-            key,
-            kind,
-            target,
-            schedule_id: None,
-            due_at: due,
-            created_at: self.now(),
-        };
-        store::jobs::insert_if_new(&mut **tx, &job, JobStatus::Pending).await?;
-        Ok(())
+        Ok(self.add_event_job(tx, kind, key, target, due).await?)
     }
 
     /// The recording a check-in at `at` suggests: the latest recorded session of the past weeks.

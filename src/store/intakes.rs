@@ -98,6 +98,23 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Ve
         .collect()
 }
 
+/// The intakes a webinar, meetup or announcement is for: its own, or (`None`, "all") every
+/// intake active at `at`.
+pub async fn targeted(
+    conn: &mut sqlx::AnyConnection,
+    intake_id: Option<&str>,
+    at: Timestamp,
+) -> sqlx::Result<Vec<Intake>> {
+    Ok(match intake_id {
+        Some(id) => find(&mut *conn, id).await?.into_iter().collect(),
+        None => list(&mut *conn)
+            .await?
+            .into_iter()
+            .filter(|i| i.is_active_at(at))
+            .collect(),
+    })
+}
+
 pub async fn set_status<'c, E: Executor<'c, Database = Any>>(
     db: E,
     id: &str,
