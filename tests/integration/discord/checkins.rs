@@ -41,28 +41,7 @@ fn checkin(who: &payloads::Person, answer: &str, note: Option<&str>) -> Value {
 /// An intake in London (its default schedule: first Monday, 10:00), Aroha paired with Ben, and
 /// December's check-in run by the scheduler. Returns the pair id, its channel and the prompt's id.
 async fn prompted(w: &DiscordWorld) -> (String, String, String) {
-    let (_, answer) = w
-        .post(&mentoring(
-            &GINA,
-            &["intake", "create"],
-            vec![text("name", "Y1"), text("tz", "Europe/London")],
-            &[],
-        ))
-        .await;
-    assert!(
-        payloads::words(&answer["data"]).contains("Created the intake"),
-        "{answer}"
-    );
-    let (_, answer) = w
-        .post(&mentoring(
-            &GINA,
-            &["pair"],
-            vec![person("mentor", &AROHA), person("mentee", &BEN)],
-            &[&AROHA, &BEN],
-        ))
-        .await;
-    assert_eq!(answer["type"], 5, "{answer}");
-    w.fake.wait_for("PATCH", "/messages/@original", 1).await;
+    w.intake_with_pair(vec![text("tz", "Europe/London")]).await;
     let channel = w.fake.pair_channels()[0]["id"]
         .as_str()
         .unwrap()

@@ -6,6 +6,7 @@ pub mod gateway;
 pub mod payloads;
 mod spec;
 
+mod calendar_flows;
 mod checkins;
 mod connecting;
 mod over_gateway;
@@ -97,6 +98,31 @@ impl DiscordWorld {
             http: reqwest::Client::new(),
             db,
         }
+    }
+
+    /// Gina creates intake Y1 with `options` (besides its name) and pairs Aroha (mentor) with
+    /// Ben, waiting for the deferred answer that follows the pair's new channel.
+    pub async fn intake_with_pair(&self, options: Vec<Value>) {
+        use payloads::{AROHA, BEN, GINA, mentoring, person, text};
+        let mut options = options;
+        options.insert(0, text("name", "Y1"));
+        let (_, made) = self
+            .post(&mentoring(&GINA, &["intake", "create"], options, &[]))
+            .await;
+        assert!(
+            payloads::words(&made["data"]).contains("Created the intake"),
+            "{made}"
+        );
+        let (_, paired) = self
+            .post(&mentoring(
+                &GINA,
+                &["pair"],
+                vec![person("mentor", &AROHA), person("mentee", &BEN)],
+                &[&AROHA, &BEN],
+            ))
+            .await;
+        assert_eq!(paired["type"], 5, "{paired}");
+        self.fake.wait_for("PATCH", "/messages/@original", 1).await;
     }
 
     /// Posts an interaction signed now, as Discord would.

@@ -8,7 +8,7 @@ use tandem::domain::checkin::Answer;
 use tandem::store;
 
 use super::fake::{Call, eventually};
-use super::{SlackTest, text_of};
+use super::{SlackTest, buttons, json_param, text_of};
 use crate::on_both_backends;
 use crate::support::{TestDb, utc};
 
@@ -23,31 +23,6 @@ async fn check_in_over_socket_mode(db: TestDb) {
 }
 
 const MONTH: &str = "2026-12";
-
-/// A parameter that may arrive as JSON or as a JSON string inside a form.
-fn json_param(call: &Call, name: &str) -> Value {
-    match &call.params[name] {
-        Value::String(text) => serde_json::from_str(text).unwrap_or(Value::Null),
-        other => other.clone(),
-    }
-}
-
-/// `(action_id, value)` of every button in a message's blocks.
-fn buttons(blocks: &Value) -> Vec<(String, String)> {
-    blocks
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .map(|e| {
-            (
-                e["action_id"].as_str().unwrap_or_default().to_string(),
-                e["value"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
 
 fn text_param(call: &Call) -> String {
     call.params["text"].as_str().unwrap_or_default().to_string()

@@ -396,6 +396,16 @@ impl FakeSlack {
             .collect()
     }
 
+    /// A public channel that exists before Tandem starts (an intake's announcement channel).
+    pub fn add_channel(&self, id: &str, name: &str) {
+        self.world.lock().unwrap().channels.push(Channel {
+            id: id.into(),
+            name: name.into(),
+            purpose: String::new(),
+            members: vec![],
+        });
+    }
+
     /// Channel name → its members.
     pub fn channels(&self) -> BTreeMap<String, Vec<String>> {
         let w = self.world.lock().unwrap();

@@ -1,6 +1,7 @@
 //! The Slack adapter end to end against a fake Slack, in HTTP mode and in Socket Mode: the real
 //! app on a test database, the real routes, the real client, the fake on loopback.
 
+mod calendar_flows;
 mod checkins;
 mod fake;
 mod fake_socket;
@@ -233,4 +234,29 @@ impl SlackTest {
 /// The text of a reply as Slack would show it (its fallback text).
 pub fn text_of(reply: &Value) -> String {
     reply["text"].as_str().unwrap_or_default().to_string()
+}
+
+/// A parameter that may arrive as JSON or as a JSON string inside a form.
+pub fn json_param(call: &fake::Call, name: &str) -> Value {
+    match &call.params[name] {
+        Value::String(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        other => other.clone(),
+    }
+}
+
+/// `(action_id, value)` of every button in a message's blocks.
+pub fn buttons(blocks: &Value) -> Vec<(String, String)> {
+    blocks
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            (
+                e["action_id"].as_str().unwrap_or_default().to_string(),
+                e["value"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
 }
