@@ -4,10 +4,11 @@
 //! flight. Transient platform errors come back later with exponential backoff (never sooner than
 //! the platform asked); permanent ones are recorded for coordinators and not tried again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use super::App;
-use super::scheduler::RunReport;
+use super::scheduler::{LEASE, RunReport};
 use crate::chat::{ChannelRef, ChatError, MessageRef};
 use crate::domain::checkin::month_of;
 use crate::domain::schedule::backoff;
@@ -18,6 +19,10 @@ use crate::store::checkins::Checkin;
 use crate::store::deliveries::{Delivery, Settled};
 use crate::store::jobs::{Job, JobKind};
 use crate::store::webinars::Webinar;
+
+/// A batch still sending this long after its claim (or last renewal) renews its leases: well
+/// inside [`LEASE`], and longer than one send can take (3 tries of 15 s plus waits of up to 30 s).
+const RENEW_AFTER: Duration = Duration::from_secs(100);
 
 /// Attempts before a transient failure counts as permanent.
 const MAX_ATTEMPTS: i64 = 8;
@@ -45,7 +50,17 @@ impl App {
     pub(crate) async fn deliver_batch(&self, claimed: Vec<Delivery>) -> anyhow::Result<RunReport> {
         let mut report = RunReport::default();
         let mut jobs: HashMap<String, Option<(Job, Option<CheckinBatch>)>> = HashMap::new();
-        for delivery in &claimed {
+        let mut held: HashSet<String> = claimed.iter().map(|d| d.id.clone()).collect();
+        let mut renewed_at = self.now();
+        for (i, delivery) in claimed.iter().enumerate() {
+            if self.now().0 - renewed_at.0 > RENEW_AFTER.as_millis() as i64 {
+                held = self.renew_leases(&claimed[i..]).await?;
+                renewed_at = self.now();
+            }
+            if !held.contains(&delivery.id) {
+                // Its lease ran out and another worker has it (or settled it): not ours to send.
+                continue;
+            }
             if !jobs.contains_key(&delivery.job_id) {
                 let loaded = match store::jobs::find(self.store.pool(), &delivery.job_id).await? {
                     Some(job) => {
@@ -63,6 +78,15 @@ impl App {
             report.add(self.record(delivery, result).await?);
         }
         Ok(report)
+    }
+
+    /// Extends this worker's leases on `rest`; the ids it still holds.
+    async fn renew_leases(&self, rest: &[Delivery]) -> anyhow::Result<HashSet<String>> {
+        let ids: Vec<&str> = rest.iter().map(|d| d.id.as_str()).collect();
+        let until = Timestamp(self.now().0 + LEASE.as_millis() as i64);
+        let mut db = self.store.writer().await?;
+        let held = store::deliveries::renew(&mut *db, &ids, &self.settings.worker, until).await?;
+        Ok(held.into_iter().collect())
     }
 
     /// Loads what a check-in job's deliveries in this batch need; `None` for other kinds.

@@ -110,6 +110,37 @@ pub async fn claim<'c, E: Executor<'c, Database = Any>>(
     Ok(claimed)
 }
 
+/// Extends `owner`'s lease on those of `ids` it still holds and that are not settled; returns
+/// those ids. A batch that takes long (a platform asking us to wait) renews as it goes, so no
+/// other worker takes over a delivery this one is about to send.
+pub async fn renew<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    ids: &[&str],
+    owner: &str,
+    lease_until: Timestamp,
+) -> sqlx::Result<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "UPDATE deliveries SET lease_until = $1
+         WHERE lease_owner = $2 AND status = 'pending' AND id IN ({}) RETURNING id",
+        super::placeholders(3, ids.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(lease_until.0)
+        .bind(owner);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect()
+}
+
 /// How a claimed delivery ended; only its lease holder may record it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Settled<'a> {

@@ -25,6 +25,7 @@ on_both_backends!(
     quiet_pairs_come_first_in_status,
     racing_workers_never_send_twice,
     a_second_instance_finishes_what_a_stopped_one_started,
+    a_slow_batch_keeps_its_leases,
 );
 
 const DAY: Duration = Duration::from_secs(86_400);
@@ -409,6 +410,36 @@ async fn a_second_instance_finishes_what_a_stopped_one_started(db: TestDb) {
     let total = stopping.posted.load(std::sync::atomic::Ordering::SeqCst)
         + second_chat.posted.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!(total, 12, "nothing lost, nothing repeated");
+}
+
+/// A platform that keeps one instance waiting two minutes a post: its batch outlasts the first
+/// lease, and a second instance running its scheduler during every post must not take over what
+/// the first is about to send.
+async fn a_slow_batch_keeps_its_leases(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 12).await;
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let slow = FlakyChat::new();
+    *slow.slow_posts.lock().unwrap() = Some((t.clock.clone(), Duration::from_secs(120)));
+    let rival_chat = FlakyChat::new();
+    let (one, rival) = (instance(&t, slow.clone()), instance(&t, rival_chat.clone()));
+    *slow.meanwhile.lock().unwrap() = Some(rival);
+    let first = one.run_due().await;
+    assert_eq!(
+        first.unwrap().sent,
+        12,
+        "the slow instance sends its whole batch"
+    );
+    assert!(
+        t.clock_now().0 - utc(2026, 12, 6, 23, 0).0 > 2 * LEASE.as_millis() as i64,
+        "the batch outlasted its first lease"
+    );
+    assert_eq!(
+        rival_chat.posted.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing taken over"
+    );
+    assert_eq!(slow.posted.load(std::sync::atomic::Ordering::SeqCst), 12);
 }
 
 impl TestApp {

@@ -163,6 +163,10 @@ pub struct FlakyChat {
     pub hanging: std::sync::atomic::AtomicBool,
     /// While set, making a pair space fails as a platform outage would (HTTP 503).
     pub spaces_down: std::sync::atomic::AtomicBool,
+    /// Each post moves this clock on by this much: a platform that keeps us waiting.
+    pub slow_posts: std::sync::Mutex<Option<(Arc<ManualClock>, std::time::Duration)>>,
+    /// Another instance that runs its scheduler while each post waits.
+    pub meanwhile: std::sync::Mutex<Option<App>>,
 }
 
 impl FlakyChat {
@@ -174,6 +178,8 @@ impl FlakyChat {
             posted: Default::default(),
             hanging: Default::default(),
             spaces_down: Default::default(),
+            slow_posts: Default::default(),
+            meanwhile: Default::default(),
         })
     }
 
@@ -209,6 +215,13 @@ impl Chat for FlakyChat {
             self.hanging
                 .store(true, std::sync::atomic::Ordering::SeqCst);
             std::future::pending::<()>().await;
+        }
+        if let Some((clock, by)) = &*self.slow_posts.lock().unwrap() {
+            clock.advance(*by);
+        }
+        let rival = self.meanwhile.lock().unwrap().clone();
+        if let Some(rival) = rival {
+            rival.run_due().await.expect("the other instance runs");
         }
         self.posted
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
