@@ -218,6 +218,10 @@ impl App {
 
     async fn dispatch(&self, invocation: &Invocation) -> AppResult<Reply> {
         let caller = &invocation.caller;
+        if let Err(err) = self.note_platform_role(caller).await {
+            // Only help alerts depend on it; the command itself goes on.
+            tracing::warn!(error = ?err, caller = %caller.identity, "could not note a coordinator role");
+        }
         let parsed = match &invocation.input {
             Input::Text { root, text } => {
                 commands::parse_text(*root, caller.identity.platform, text)?

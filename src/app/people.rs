@@ -151,6 +151,40 @@ impl App {
         Ok(Reply::private(messages::coordinator_removed(&person)))
     }
 
+    /// Keeps `role_coordinators` in step with what the platform vouches for: a role holder is
+    /// noted (registered first if new), someone seen without the role is dropped. Only a change
+    /// costs a write.
+    pub(crate) async fn note_platform_role(&self, caller: &Caller) -> AppResult<()> {
+        if caller.operator || caller.identity.platform != Platform::Discord {
+            return Ok(());
+        }
+        let db = self.store.pool();
+        let known = self.participant(&caller.identity).await?;
+        let noted = match &known {
+            Some(p) => store::coordinators::holds_role(db, &p.id).await?,
+            None => false,
+        };
+        match (caller.platform_coordinator, noted, &known) {
+            (true, true, _) | (false, false, _) => return Ok(()),
+            (false, true, Some(p)) => {
+                store::coordinators::forget_role(&mut *self.store.writer().await?, &p.id).await?;
+                return Ok(());
+            }
+            _ => {}
+        }
+        let mention = Mention::Id {
+            platform: caller.identity.platform,
+            id: caller.identity.user_id.clone(),
+            label: Some(caller.display_name.clone()),
+        };
+        let named = self.resolve(caller, &mention).await?;
+        let mut tx = self.store.begin().await?;
+        named.register(&mut tx).await?;
+        store::coordinators::note_role(&mut *tx, &named.person().id, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Makes sure the operator's bootstrap coordinators (`TANDEM_COORDINATORS`) exist.
     pub async fn bootstrap_coordinators(
         &self,

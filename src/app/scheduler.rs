@@ -175,7 +175,7 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            JobKind::HelpAlert => store::coordinators::list(db).await?,
+            JobKind::HelpAlert => store::coordinators::alerted(db).await?,
             JobKind::SurveyInvitation | JobKind::SurveyReminder => {
                 self.survey_recipients(job).await?
             }

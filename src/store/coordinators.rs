@@ -50,3 +50,54 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Ve
             .await?;
     rows.iter().map(|row| row.try_get(0)).collect()
 }
+
+/// Records that someone holds the platform's coordinator role, as seen now.
+pub async fn note_role<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: &str,
+    at: Timestamp,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO role_coordinators (participant_id, seen_at) VALUES ($1, $2)
+         ON CONFLICT (participant_id) DO UPDATE SET seen_at = $2",
+    )
+    .bind(participant_id)
+    .bind(at.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn holds_role<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: &str,
+) -> sqlx::Result<bool> {
+    let row = sqlx::query("SELECT COUNT(*) FROM role_coordinators WHERE participant_id = $1")
+        .bind(participant_id)
+        .fetch_one(db)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+pub async fn forget_role<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM role_coordinators WHERE participant_id = $1")
+        .bind(participant_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Everyone who hears when a pair asks for help: the coordinators and the role holders seen,
+/// each once.
+pub async fn alerted<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT participant_id FROM coordinators UNION SELECT participant_id FROM role_coordinators
+         ORDER BY participant_id",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(|row| row.try_get(0)).collect()
+}

@@ -17,6 +17,7 @@ on_both_backends!(
     the_check_in_commands_are_registered_once,
     a_check_in_lands_with_buttons_and_a_click_is_recorded,
     a_typed_answer_updates_the_prompt_and_help_reaches_coordinators,
+    role_holders_hear_of_help_until_they_lose_the_role,
 );
 
 const MONTH: &str = "2026-12";
@@ -395,4 +396,37 @@ async fn a_typed_answer_updates_the_prompt_and_help_reaches_coordinators(db: Tes
     }
     assert_eq!(w.app.run_due().await.unwrap().sent, 0, "alerted once");
     w.fake.assert_clean();
+}
+
+/// Gina coordinates only through the coordinator role (never `coordinator add`): having used
+/// Tandem, she hears when a pair asks for help; seen without the role, she no longer would.
+async fn role_holders_hear_of_help_until_they_lose_the_role(db: TestDb) {
+    let w = DiscordWorld::new(db).await;
+    let (_, channel, _) = prompted(&w).await;
+    let db = w.db.store.pool();
+    assert!(store::coordinators::list(db).await.unwrap().is_empty());
+    let (_, said) = w
+        .post(&from_channel(checkin(&BEN, "help", None), &channel))
+        .await;
+    assert!(
+        payloads::words(&said["data"]).contains("Your coordinators have been told"),
+        "{said}"
+    );
+    assert_eq!(w.app.run_due().await.unwrap().sent, 1);
+    let opened = w.fake.calls_to("POST", "/users/@me/channels");
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].body["recipient_id"], GINA.id);
+
+    let demoted = payloads::Person {
+        coordinator: false,
+        ..GINA
+    };
+    let (_, answer) = w.post(&mentoring(&demoted, &["help"], vec![], &[])).await;
+    assert_eq!(answer["type"], 4, "{answer}");
+    assert!(store::coordinators::alerted(db).await.unwrap().is_empty());
+    let (_, refused) = w.post(&mentoring(&demoted, &["pairs"], vec![], &[])).await;
+    assert!(
+        payloads::words(&refused["data"]).contains("coordinator"),
+        "no role, no coordinator commands: {refused}"
+    );
 }
