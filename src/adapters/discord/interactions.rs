@@ -122,10 +122,8 @@ impl Interactions {
         {
             Ok(true) => {}
             Ok(false) => {
-                let mut body = render::message_body(&messages::discord::already_handled());
-                body["flags"] = json!(EPHEMERAL);
                 return Ack {
-                    body: json!({ "type": CHANNEL_MESSAGE, "data": body }),
+                    body: private_answer(&messages::discord::already_handled()),
                     duplicate: true,
                     sent: None,
                 };
@@ -183,8 +181,7 @@ impl Interactions {
             .as_ref()
             .filter(|_| decoded.kind == Kind::Command)
         {
-            let mut data = form::step_body(form, 0);
-            data["flags"] = json!(EPHEMERAL);
+            let data = ephemeral(form::step_body(form, 0));
             return Ack::now(json!({ "type": CHANNEL_MESSAGE, "data": data }));
         }
         if decoded.kind == Kind::Component
@@ -428,16 +425,20 @@ async fn follow_up(discord: &Discord, decoded: &Decoded, reply: Reply) {
     }
 }
 
+/// A message body only the caller sees.
+fn ephemeral(mut body: Value) -> Value {
+    body["flags"] = json!(EPHEMERAL);
+    body
+}
+
 /// A new message only the caller sees, as the first answer.
 fn private_answer(message: &crate::chat::Message) -> Value {
-    let mut data = render::message_body(message);
-    data["flags"] = json!(EPHEMERAL);
+    let data = ephemeral(render::message_body(message));
     json!({ "type": CHANNEL_MESSAGE, "data": data })
 }
 
 async fn private_follow_up(discord: &Discord, token: &str, message: &crate::chat::Message) {
-    let mut body = render::message_body(message);
-    body["flags"] = json!(EPHEMERAL);
+    let body = ephemeral(render::message_body(message));
     if let Err(err) = discord
         .rest()
         .call::<Value>(Call::send(Method::POST, discord.webhook_path(token), &body))
