@@ -66,6 +66,18 @@ pub enum UserError {
     CityTooLong(usize),
 }
 
+impl UserError {
+    /// The form field the error is about, when it is about one answer.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            UserError::Survey(super::surveys::SurveyRefusal::BadAnswer { question, .. }) => {
+                Some(question)
+            }
+            _ => None,
+        }
+    }
+}
+
 impl From<ParseError> for UserError {
     fn from(err: ParseError) -> Self {
         UserError::Parse(err)

@@ -112,6 +112,9 @@ pub enum Input {
         form_id: String,
         answers: Vec<(String, Vec<String>)>,
     },
+    /// The form again, with the caller's answers so far (Discord pages through it step by step);
+    /// refused when it no longer belongs to the caller.
+    FormRequested { form_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,6 +165,8 @@ pub struct Reply {
     /// Files that go with the message (a survey's chart).
     pub attachments: Vec<crate::chat::Attachment>,
     pub outcome: Outcome,
+    /// The form field a refused answer belongs to, so the adapter can mark it there.
+    pub invalid_field: Option<String>,
 }
 
 impl Reply {
@@ -173,6 +178,7 @@ impl Reply {
             form: None,
             attachments: Vec::new(),
             outcome: Outcome::Done,
+            invalid_field: None,
         }
     }
 
@@ -203,9 +209,10 @@ impl App {
         let result = self.dispatch(&invocation).instrument(span).await;
         let reply = match result {
             Ok(reply) => reply,
-            Err(AppError::User(err)) => {
-                Reply::private(messages::user_error(&err)).with_outcome(Outcome::Refused)
-            }
+            Err(AppError::User(err)) => Reply {
+                invalid_field: err.field().map(str::to_string),
+                ..Reply::private(messages::user_error(&err)).with_outcome(Outcome::Refused)
+            },
             Err(AppError::Internal(err)) => {
                 tracing::error!(error = ?err, caller = %invocation.caller.identity, "command failed");
                 Reply::private(messages::internal_error()).with_outcome(Outcome::Failed)
@@ -231,6 +238,7 @@ impl App {
             Input::FormSubmitted { form_id, answers } => {
                 return self.submit_form(caller, form_id, answers).await;
             }
+            Input::FormRequested { form_id } => return self.request_form(caller, form_id).await,
         };
         if parsed.spec.access == Access::Coordinator && !self.is_coordinator(caller).await? {
             return Err(UserError::NotCoordinator.into());

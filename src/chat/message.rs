@@ -193,8 +193,30 @@ pub struct FormField {
     pub label: String,
     pub required: bool,
     /// Empty for free text; otherwise the allowed answers.
-    pub choices: Vec<String>,
+    pub choices: Vec<FormChoice>,
     pub multiple: bool,
+    /// The person's answers so far, so a form opened again shows them: choice values, or the
+    /// text typed.
+    pub current: Vec<String>,
+    /// The longest free-text answer that is kept.
+    pub max_chars: Option<usize>,
+}
+
+/// One allowed answer: the words shown, and the short value it comes back as (short enough for
+/// every platform's limit on option values; re-checked by the app).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormChoice {
+    pub value: String,
+    pub label: String,
+}
+
+impl FormField {
+    /// The choices already picked, in the form's order.
+    pub fn picked(&self) -> impl Iterator<Item = &FormChoice> {
+        self.choices
+            .iter()
+            .filter(|c| self.current.contains(&c.value))
+    }
 }
 
 /// A file that goes with a reply (a survey's chart): written to a file in the console; Slack and

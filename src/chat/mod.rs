@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::domain::{Identity, Platform};
-pub use message::{Attachment, Button, ButtonStyle, Form, FormField, Message, Text};
+pub use message::{Attachment, Button, ButtonStyle, Form, FormChoice, FormField, Message, Text};
 
 /// A channel, DM or thread on one platform.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,7 +1,7 @@
 //! Words only Discord shows: command descriptions for the slash-command picker, the names and
 //! topics of pair spaces, and the notes its interaction flow needs.
 
-use crate::chat::Message;
+use crate::chat::{Message, Text};
 use crate::commands::Root;
 
 /// The description under a top-level slash command (1–100 characters).
@@ -20,6 +20,54 @@ pub fn group_description(group: &str, subcommands: &[&str]) -> String {
     let mut out = format!("{group} commands: {}.", subcommands.join(", "));
     out.truncate(100);
     out
+}
+
+/// One step of a form in its ephemeral message: where the person is, each question with their
+/// answer so far, and what to do. `questions` are (number in the form, question, answer so far).
+pub fn form_step(
+    title: &str,
+    step: usize,
+    steps: usize,
+    questions: &[(usize, &str, Option<String>)],
+    typed: bool,
+) -> Message {
+    let mut message = Message::new().line(format!("*{title}*: step {step} of {steps}"));
+    for (number, question, answer) in questions {
+        let line = Text::new().plain(format!("*{number}.* {question}\n"));
+        message = message.line(match answer {
+            Some(answer) => line.plain("Your answer: ").user(answer.clone()),
+            None => line.plain("_Not answered yet._"),
+        });
+    }
+    message.line(if typed {
+        "Press *Write answers* to type yours. You can change them until the survey closes."
+    } else {
+        "Pick your answers below: each is saved as soon as you pick it, and you can change it until the survey closes."
+    })
+}
+
+/// The buttons under a form's step.
+pub fn form_back() -> &'static str {
+    "Back"
+}
+
+pub fn form_next() -> &'static str {
+    "Next"
+}
+
+pub fn form_write() -> &'static str {
+    "Write answers"
+}
+
+pub fn form_done() -> &'static str {
+    "Done"
+}
+
+/// The box for typed answers could not open within Discord's 3 seconds.
+pub fn form_too_slow() -> Message {
+    Message::new().line(
+        "That took longer than Discord waits to open the box. Please press *Write answers* again.",
+    )
 }
 
 /// The category pair channels go in; later ones are numbered.

@@ -11,6 +11,11 @@ pub fn form_close() -> &'static str {
     "Cancel"
 }
 
+/// The button on the modal's last view, once the answers are saved (or refused).
+pub fn form_done() -> &'static str {
+    "Close"
+}
+
 /// The immediate answer when a command takes longer than Slack waits; the result follows.
 pub fn working_on_it() -> Message {
     Message::new().line("Working on it… I'll post the result here in a moment.")

@@ -44,6 +44,14 @@ pub fn template_problem(file: &str, problem: &Problem) -> String {
         ProblemKind::BadChoice(choice) => {
             format!("the choice \"{choice}\" is empty or contains `|` or `,`, which separate picks")
         }
+        ProblemKind::TooManyChoices(n) => format!(
+            "this question has {n} choices; chat menus hold at most {}",
+            template::MAX_CHOICES
+        ),
+        ProblemKind::TooManyQuestions(n) => format!(
+            "this survey has {n} questions; a form holds at most {}",
+            template::MAX_QUESTIONS
+        ),
     };
     format!("{file}:{}: {what}", problem.line)
 }
@@ -194,6 +202,15 @@ pub fn survey_form_intro(template: &Template, mine: &BTreeMap<String, String>) -
     let mut message = Message::new().line(format!("*{}*: {}", template.title, template.intro));
     message = review(message, template, mine);
     next_question(message, template, mine)
+}
+
+/// A submitted form: saved, with every answer as it now stands.
+pub fn form_saved(template: &Template, mine: &BTreeMap<String, String>) -> Message {
+    let message = Message::new().line(format!(
+        "Saved your answers to *{}*. You can change them until the survey closes: `/survey` opens them again.",
+        template.title
+    ));
+    review(message, template, mine)
 }
 
 fn review(mut message: Message, template: &Template, mine: &BTreeMap<String, String>) -> Message {

@@ -2,6 +2,8 @@
 //! answering and changing answers, refusals that store nothing, the one reminder, figures that
 //! hide small groups, exports that match the stored answers, and anonymous storage.
 
+use std::collections::BTreeMap;
+
 use sqlx::Row;
 use tandem::app::{Caller, Input, Invocation, Outcome};
 use tandem::commands::{Command, Root, parse_text};
@@ -54,13 +56,28 @@ async fn open(t: &TestApp, text: &str) -> String {
         "{}",
         reply.message.plain_text()
     );
-    store::surveys::list(t.app.store.pool())
+    newest_survey(&t.app).await
+}
+
+/// The id of the survey opened last.
+pub async fn newest_survey(app: &tandem::app::App) -> String {
+    store::surveys::list(app.store.pool())
         .await
         .unwrap()
         .last()
-        .unwrap()
+        .expect("a survey")
         .id
         .clone()
+}
+
+/// Every stored answer to a survey, by question (one respondent's, in the tests that use it).
+pub async fn stored_answers(app: &tandem::app::App, survey: &str) -> BTreeMap<String, String> {
+    store::surveys::responses(app.store.pool(), survey)
+        .await
+        .unwrap()
+        .into_iter()
+        .flat_map(|r| r.answers)
+        .collect()
 }
 
 async fn answer(t: &TestApp, who: &str, text: &str) -> String {
@@ -164,7 +181,8 @@ async fn participants_are_invited_answer_and_change_answers(db: TestDb) {
     let form = t.type_as("m0", Root::Survey, "").await;
     let fields = &form.form.as_ref().expect("a form").fields;
     assert_eq!(fields.len(), 3);
-    assert_eq!(fields[0].choices[3], "4 Well");
+    assert_eq!(fields[0].choices[3].label, "4 Well");
+    assert_eq!(fields[0].choices[3].value, "4");
     assert!(
         form.message
             .plain_text()

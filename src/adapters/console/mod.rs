@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 
 use crate::chat::{
-    ChannelRef, Chat, ChatError, Form, Message, MessageRef, ReplyTarget, SpaceRequest,
+    ChannelRef, Chat, ChatError, Form, Message, MessageRef, ReplyTarget, SpaceRequest, Text,
 };
 use crate::domain::{Identity, Platform};
 pub use render::render;
@@ -124,7 +124,7 @@ pub fn space_name(mentor: &str, mentee: &str) -> String {
     format!("mentoring-{}-{}", slug(mentor), slug(mentee))
 }
 
-/// A form in the terminal: its questions, numbered, with their choices.
+/// A form in the terminal: its questions, numbered, with their choices and the answers so far.
 pub fn form_as_message(form: &Form) -> Message {
     let mut message = Message::new().line(format!(
         "{} (answer each question with the matching command)",
@@ -134,9 +134,20 @@ pub fn form_as_message(form: &Form) -> Message {
         let choices = if field.choices.is_empty() {
             String::new()
         } else {
-            format!(" [{}]", field.choices.join(" / "))
+            let labels: Vec<&str> = field.choices.iter().map(|c| c.label.as_str()).collect();
+            format!(" [{}]", labels.join(" / "))
         };
-        message = message.line(format!("{}. {}{}", i + 1, field.label, choices));
+        let mut line = Text::new().plain(format!("{}. {}{}", i + 1, field.label, choices));
+        let picked: Vec<&str> = field.picked().map(|c| c.label.as_str()).collect();
+        let current = match (field.choices.is_empty(), field.current.first()) {
+            (true, Some(text)) => Some(text.clone()),
+            (false, Some(_)) => Some(picked.join(", ")),
+            (_, None) => None,
+        };
+        if let Some(current) = current {
+            line = line.plain(" (now: ").user(current).plain(")");
+        }
+        message = message.line(line);
     }
     message
 }
@@ -220,19 +231,7 @@ impl Chat for ConsoleChat {
     }
 
     async fn open_form(&self, target: &ReplyTarget, form: &Form) -> Result<(), ChatError> {
-        let mut message = Message::new().line(format!(
-            "{} (answer each question with the matching command)",
-            form.title
-        ));
-        for (i, field) in form.fields.iter().enumerate() {
-            let choices = if field.choices.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", field.choices.join(" / "))
-            };
-            message = message.line(format!("{}. {}{}", i + 1, field.label, choices));
-        }
-        self.keep_reply(&target.user.user_id, &message);
+        self.keep_reply(&target.user.user_id, &form_as_message(form));
         Ok(())
     }
 }

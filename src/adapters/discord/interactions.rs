@@ -9,12 +9,14 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 use serenity::model::application::{
-    ActionRowComponent, CommandData, CommandDataOption, CommandDataOptionValue, Interaction,
+    ActionRowComponent, CommandData, CommandDataOption, CommandDataOptionValue,
+    ComponentInteractionDataKind, Interaction,
 };
 use serenity::model::guild::Member;
 use serenity::model::user::User;
 use tokio::sync::oneshot;
 
+use super::form::{self, FormAction, FormAnswer};
 use super::outbound::Call;
 use super::{Discord, EPHEMERAL, display_name, render};
 use crate::app::{App, Caller, Input, Invocation, Reply, Visibility};
@@ -80,6 +82,8 @@ struct Decoded {
     token: String,
     /// Known to touch the platform (making a channel): defer at once.
     slow: bool,
+    /// A step of a form: what the app's reply turns into.
+    form: Option<FormAction>,
 }
 
 impl Interactions {
@@ -118,10 +122,8 @@ impl Interactions {
         {
             Ok(true) => {}
             Ok(false) => {
-                let mut body = render::message_body(&messages::discord::already_handled());
-                body["flags"] = json!(EPHEMERAL);
                 return Ack {
-                    body: json!({ "type": CHANNEL_MESSAGE, "data": body }),
+                    body: private_answer(&messages::discord::already_handled()),
                     duplicate: true,
                     sent: None,
                 };
@@ -141,8 +143,11 @@ impl Interactions {
             let reply = done.unwrap_or_else(|_| Reply::private(messages::internal_error()));
             return self.answer_now(&decoded, reply);
         }
-        let deferred = match decoded.kind {
-            Kind::Component => json!({ "type": DEFERRED_UPDATE_MESSAGE }),
+        // A form's step (even one saved from its modal) is the message to update later.
+        let deferred = match (decoded.kind, &decoded.form) {
+            (Kind::Component, _) | (Kind::Modal, Some(_)) => {
+                json!({ "type": DEFERRED_UPDATE_MESSAGE })
+            }
             _ => json!({ "type": DEFERRED_CHANNEL_MESSAGE, "data": { "flags": EPHEMERAL } }),
         };
         let (tx, rx) = oneshot::channel();
@@ -152,7 +157,7 @@ impl Interactions {
                 .await
                 .unwrap_or_else(|_| Reply::private(messages::internal_error()));
             if rx.await.is_ok() {
-                follow_up(&discord, decoded.kind, &decoded.token, reply).await;
+                follow_up(&discord, &decoded, reply).await;
             }
         });
         Ack {
@@ -163,8 +168,21 @@ impl Interactions {
     }
 
     fn answer_now(&self, decoded: &Decoded, reply: Reply) -> Ack {
-        if let Some(form) = reply.form.as_ref().filter(|_| decoded.kind != Kind::Modal) {
-            return Ack::now(json!({ "type": MODAL, "data": render::modal(form) }));
+        if let Some(action) = &decoded.form {
+            return Ack::now(match action.answer(reply.form.as_ref(), &reply.message) {
+                FormAnswer::Update(data) => json!({ "type": UPDATE_MESSAGE, "data": data }),
+                FormAnswer::Modal(data) => json!({ "type": MODAL, "data": data }),
+                FormAnswer::Private(message) => private_answer(&message),
+            });
+        }
+        // A form opens as its first step, in a message only the caller sees.
+        if let Some(form) = reply
+            .form
+            .as_ref()
+            .filter(|_| decoded.kind == Kind::Command)
+        {
+            let data = ephemeral(form::step_body(form, 0));
+            return Ack::now(json!({ "type": CHANNEL_MESSAGE, "data": data }));
         }
         if decoded.kind == Kind::Component
             && let Some(replaced) = &reply.replaces
@@ -187,10 +205,10 @@ impl Interactions {
                 sent: Some(tx),
             };
         }
-        let mut data = render::message_body(&reply.message);
         if reply.visibility == Visibility::Private {
-            data["flags"] = json!(EPHEMERAL);
+            return Ack::now(private_answer(&reply.message));
         }
+        let data = render::message_body(&reply.message);
         Ack::now(json!({ "type": CHANNEL_MESSAGE, "data": data }))
     }
 
@@ -211,33 +229,46 @@ impl Interactions {
                     },
                     token: c.token,
                     slow,
+                    form: None,
                 })
             }
             Interaction::Component(c) => {
-                let (action, value) = render::parse_custom_id(&c.data.custom_id);
+                let form = FormAction::parse(&c.data.custom_id);
                 let channel = ChannelRef::new(Platform::Discord, c.channel_id.to_string());
                 let message = MessageRef {
                     channel: channel.clone(),
                     id: c.message.id.to_string(),
+                };
+                let input = match (&form, &c.data.kind) {
+                    (Some(action), ComponentInteractionDataKind::StringSelect { values }) => {
+                        action.input(vec![(String::new(), values.clone())])
+                    }
+                    (Some(action), _) => action.input(Vec::new()),
+                    (None, _) => {
+                        let (action, value) = render::parse_custom_id(&c.data.custom_id);
+                        Input::Action {
+                            action,
+                            value,
+                            message: Some(message),
+                        }
+                    }
                 };
                 Some(Decoded {
                     kind: Kind::Component,
                     invocation: Invocation {
                         caller: self.caller(c.member.as_ref(), &c.user),
                         channel: Some(channel),
-                        input: Input::Action {
-                            action,
-                            value,
-                            message: Some(message),
-                        },
+                        input,
                     },
                     token: c.token,
                     slow: false,
+                    form,
                 })
             }
             Interaction::Modal(m) => {
-                let (_, form_id) = render::parse_custom_id(&m.data.custom_id);
-                let answers: serde_json::Map<String, Value> = m
+                // Only a form's steps open modals; anything else is not ours to read.
+                let action = FormAction::parse(&m.data.custom_id)?;
+                let answers = m
                     .data
                     .components
                     .iter()
@@ -245,7 +276,7 @@ impl Interactions {
                     .filter_map(|c| match c {
                         ActionRowComponent::InputText(t) => Some((
                             t.custom_id.clone(),
-                            json!(t.value.clone().unwrap_or_default()),
+                            vec![t.value.clone().unwrap_or_default()],
                         )),
                         _ => None,
                     })
@@ -255,15 +286,11 @@ impl Interactions {
                     invocation: Invocation {
                         caller: self.caller(m.member.as_ref(), &m.user),
                         channel: Some(ChannelRef::new(Platform::Discord, m.channel_id.to_string())),
-                        // A form's answers come back as an action on the form's id, re-checked there.
-                        input: Input::Action {
-                            action: form_id,
-                            value: Value::Object(answers).to_string(),
-                            message: None,
-                        },
+                        input: action.input(answers),
                     },
                     token: m.token,
                     slow: false,
+                    form: Some(action),
                 })
             }
             _ => None,
@@ -366,18 +393,25 @@ fn user_label(data: &CommandData, id: serenity::model::id::UserId) -> Option<Str
 
 /// The late answer after a deferral: the original answer edited (or, for a click, the message
 /// clicked on), plus a private note where the reply says more.
-async fn follow_up(discord: &Discord, kind: Kind, token: &str, reply: Reply) {
-    let original = format!("{}/messages/@original", discord.webhook_path(token));
-    let (edit, note) = match (kind, &reply.replaces) {
-        (Kind::Component, Some(replaced)) => (
-            Some(replaced),
-            (*replaced != reply.message).then_some(&reply.message),
+async fn follow_up(discord: &Discord, decoded: &Decoded, reply: Reply) {
+    let token = decoded.token.as_str();
+    let (edit, note) = match (decoded.kind, &reply.replaces, &decoded.form, &reply.form) {
+        (_, _, Some(action), form) => match action.answer(form.as_ref(), &reply.message) {
+            FormAnswer::Update(body) => (Some(body), None),
+            // A modal can only be the first answer.
+            FormAnswer::Modal(_) => (None, Some(messages::discord::form_too_slow())),
+            FormAnswer::Private(message) => (None, Some(message)),
+        },
+        (Kind::Command, _, None, Some(form)) => (Some(form::step_body(form, 0)), None),
+        (Kind::Component, Some(replaced), ..) => (
+            Some(render::message_body(replaced)),
+            (*replaced != reply.message).then(|| reply.message.clone()),
         ),
-        (Kind::Component, None) => (None, Some(&reply.message)),
-        _ => (Some(&reply.message), None),
+        (Kind::Component, None, ..) => (None, Some(reply.message.clone())),
+        _ => (Some(render::message_body(&reply.message)), None),
     };
-    if let Some(message) = edit {
-        let body = render::message_body(message);
+    if let Some(body) = edit {
+        let original = format!("{}/messages/@original", discord.webhook_path(token));
         if let Err(err) = discord
             .rest()
             .call::<Value>(Call::send(Method::PATCH, &original, &body).repeatable())
@@ -387,13 +421,24 @@ async fn follow_up(discord: &Discord, kind: Kind, token: &str, reply: Reply) {
         }
     }
     if let Some(message) = note {
-        private_follow_up(discord, token, message).await;
+        private_follow_up(discord, token, &message).await;
     }
 }
 
-async fn private_follow_up(discord: &Discord, token: &str, message: &crate::chat::Message) {
-    let mut body = render::message_body(message);
+/// A message body only the caller sees.
+fn ephemeral(mut body: Value) -> Value {
     body["flags"] = json!(EPHEMERAL);
+    body
+}
+
+/// A new message only the caller sees, as the first answer.
+fn private_answer(message: &crate::chat::Message) -> Value {
+    let data = ephemeral(render::message_body(message));
+    json!({ "type": CHANNEL_MESSAGE, "data": data })
+}
+
+async fn private_follow_up(discord: &Discord, token: &str, message: &crate::chat::Message) {
+    let body = ephemeral(render::message_body(message));
     if let Err(err) = discord
         .rest()
         .call::<Value>(Call::send(Method::POST, discord.webhook_path(token), &body))

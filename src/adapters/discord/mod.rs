@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod endpoint;
+pub mod form;
 pub mod gateway;
 pub mod interactions;
 pub mod invite;

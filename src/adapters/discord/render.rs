@@ -1,12 +1,12 @@
 //! The message model as Discord JSON: an embed for the words, buttons as components with stable
-//! custom ids, forms as modals, times as `<t:UNIX:F>`. Every message carries `allowed_mentions`
+//! custom ids (forms: see `form.rs`), times as `<t:UNIX:F>`. Every message carries `allowed_mentions`
 //! with `parse: []`, so only the people a message deliberately mentions are pinged: never
 //! `@everyone`, a role, or anyone named in text a person typed.
 
 use serde_json::{Value, json};
 
 use crate::chat::message::Segment;
-use crate::chat::{Button, ButtonStyle, Form, Message, Text};
+use crate::chat::{Button, ButtonStyle, Message, Text};
 use crate::domain::Platform;
 
 /// Tandem's embed colour.
@@ -94,34 +94,6 @@ pub fn parse_custom_id(id: &str) -> (String, String) {
     }
 }
 
-/// A form as a modal (interaction response data). Choices are listed as the input's placeholder:
-/// modals hold text inputs only.
-pub fn modal(form: &Form) -> Value {
-    let rows: Vec<Value> = form
-        .fields
-        .iter()
-        .take(MODAL_FIELDS_MAX)
-        .map(|f| {
-            let mut input = json!({
-                "type": 4,
-                "custom_id": cut(&f.id, CUSTOM_ID_MAX),
-                "label": cut(&f.label, 45),
-                "style": if f.choices.is_empty() { 2 } else { 1 },
-                "required": f.required,
-            });
-            if !f.choices.is_empty() {
-                input["placeholder"] = json!(cut(&f.choices.join(" / "), 100));
-            }
-            json!({ "type": 1, "components": [input] })
-        })
-        .collect();
-    json!({
-        "custom_id": custom_id("form", &form.id),
-        "title": cut(&form.title, 45),
-        "components": rows,
-    })
-}
-
 /// One run of text: our words with `*bold*` made Discord's `**bold**`, user text escaped, times
 /// for each reader's zone, deliberate mentions collected for `allowed_mentions`.
 fn text(t: &Text, mentioned: &mut Vec<String>) -> String {
@@ -195,7 +167,7 @@ fn or_dash(value: String) -> String {
 }
 
 /// At most `max` characters, with an ellipsis when cut.
-fn cut(text: &str, max: usize) -> String {
+pub(super) fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

@@ -139,14 +139,13 @@ impl Inbound {
         }
     }
 
-    /// A reply ready within the budget rides on the acknowledgement; a form opens as a modal.
+    /// A reply ready within the budget rides on the acknowledgement; a form opens as a modal,
+    /// and its words are only sent when it could not open (they say how to answer by typing).
     async fn answer_now(&self, reply: Reply, target: &ReplyTarget) -> Ack {
         if let Some(form) = &reply.form {
-            if let Err(err) = self.chat.open_form(target, form).await {
-                tracing::warn!(error = %err, "could not open a form");
-            }
-            if reply.message.lines.is_empty() {
-                return Ack::Empty;
+            match self.chat.open_form(target, form).await {
+                Ok(()) => return Ack::Empty,
+                Err(err) => tracing::warn!(error = %err, "could not open a form"),
             }
         }
         Ack::Json(respond_body(&reply.message, reply.visibility))
@@ -157,7 +156,10 @@ impl Inbound {
     async fn deliver(&self, reply: Reply, target: &ReplyTarget, clicked: Option<MessageRef>) {
         let result = async {
             if let Some(form) = &reply.form {
-                self.chat.open_form(target, form).await?;
+                match self.chat.open_form(target, form).await {
+                    Ok(()) => return Ok(()),
+                    Err(err) => tracing::warn!(error = %err, "could not open a form"),
+                }
             }
             if let Some(replacement) = &reply.replaces {
                 match (&target.token, &clicked) {
@@ -182,7 +184,7 @@ impl Inbound {
         }
     }
 
-    /// `block_actions` become button presses; `view_submission` closes the modal.
+    /// `block_actions` become button presses; `view_submission` saves a form's answers.
     pub async fn interaction(&self, payload: Value) -> Ack {
         match payload["type"].as_str() {
             Some("block_actions") => {
@@ -191,16 +193,76 @@ impl Inbound {
                     .await;
                 Ack::Empty
             }
-            Some("view_submission") => {
-                // The app has no entry point for form answers yet (surveys will add one).
-                tracing::info!(form = %payload["view"]["callback_id"], "form submitted");
-                Ack::Empty
-            }
+            Some("view_submission") => self.view_submission(payload).await,
             other => {
                 tracing::debug!(kind = ?other, "ignored a Slack interaction");
                 Ack::Empty
             }
         }
+    }
+
+    /// A submitted modal, answered in the acknowledgement: the modal shows what was saved, or the
+    /// refusal next to the field it is about, or (survey closed, not theirs) says so instead.
+    async fn view_submission(&self, payload: Value) -> Ack {
+        let Some(user) = payload["user"]["id"].as_str() else {
+            return Ack::Empty;
+        };
+        let identity = Identity::new(Platform::Slack, user);
+        let view = &payload["view"];
+        let title = view["title"]["text"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+            .unwrap_or("Tandem")
+            .to_string();
+        let invocation = Invocation {
+            caller: Caller::person(
+                identity.clone(),
+                payload["user"]["name"].as_str().unwrap_or(user),
+            ),
+            channel: None,
+            input: Input::FormSubmitted {
+                form_id: view["callback_id"].as_str().unwrap_or_default().to_string(),
+                answers: render::form_answers(view),
+            },
+        };
+        let app = self.app.clone();
+        let mut task = tokio::spawn(async move { app.handle(invocation).await });
+        let reply = match tokio::time::timeout(self.budget, &mut task).await {
+            Ok(Ok(reply)) => reply,
+            Ok(Err(err)) => {
+                tracing::error!(error = %err, "a form submission panicked");
+                Reply::private(messages::internal_error())
+            }
+            Err(_) => {
+                // The modal closes now; the outcome follows by DM.
+                let me = self.clone();
+                tokio::spawn(async move {
+                    if let Ok(reply) = task.await {
+                        // Only the words: the form itself is not opened again.
+                        let reply = Reply {
+                            form: None,
+                            ..reply
+                        };
+                        let target = ReplyTarget {
+                            user: identity,
+                            channel: None,
+                            token: None,
+                            trigger: None,
+                        };
+                        me.deliver(reply, &target, None).await;
+                    }
+                });
+                return Ack::Empty;
+            }
+        };
+        if let Some(field) = &reply.invalid_field {
+            let said = reply.message.plain_text();
+            return Ack::Json(json!({ "response_action": "errors", "errors": { field: said } }));
+        }
+        Ack::Json(json!({
+            "response_action": "update",
+            "view": render::outcome_view(&title, &reply.message),
+        }))
     }
 
     async fn press(&self, payload: Value) {

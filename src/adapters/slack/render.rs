@@ -4,7 +4,7 @@
 use slack_morphism::prelude::*;
 
 use crate::chat::message::{Segment, format_local};
-use crate::chat::{Button, ButtonStyle, Form, Message, Text};
+use crate::chat::{Button, ButtonStyle, Form, FormChoice, FormField, Message, Text};
 use crate::domain::Platform;
 use crate::messages;
 
@@ -139,31 +139,92 @@ fn title(text: &str) -> String {
     text.chars().take(24).collect()
 }
 
+/// Slack's limits in a modal: labels, option text, radio buttons and checkboxes per group.
+const LABEL_MAX: usize = 2000;
+const OPTION_TEXT_MAX: usize = 75;
+const BUTTONS_IN_GROUP_MAX: usize = 10;
+
+/// At most `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// One field's input element, showing the person's current answer: radio buttons or checkboxes
+/// for up to ten choices, menus for more, a text box for free text. Every element's action id
+/// is `value` and its block id the field's id, which is how [`form_answers`] reads them back.
+fn form_input(field: &FormField) -> SlackInputBlockElement {
+    let item = |c: &FormChoice| {
+        SlackBlockChoiceItem::new(
+            SlackBlockPlainText::from(cut(&c.label, OPTION_TEXT_MAX)),
+            c.value.clone(),
+        )
+    };
+    let plain = |c: &FormChoice| {
+        let i = item(c);
+        SlackBlockChoiceItem::new(SlackBlockPlainTextOnly::from(i.text), i.value)
+    };
+    let boxes = field.choices.len() <= BUTTONS_IN_GROUP_MAX;
+    let first = field.picked().next();
+    let picked = || -> Option<Vec<FormChoice>> {
+        let all: Vec<FormChoice> = field.picked().cloned().collect();
+        (!all.is_empty()).then_some(all)
+    };
+    let action: SlackActionId = FORM_ACTION.into();
+    match (field.choices.is_empty(), field.multiple, boxes) {
+        (true, _, _) => SlackBlockPlainTextInputElement::new()
+            .with_action_id(action)
+            .with_multiline(true)
+            .opt_initial_value(field.current.first().cloned())
+            .opt_max_length(field.max_chars.map(|m| m as u64))
+            .into(),
+        (false, false, true) => SlackBlockRadioButtonsElement::new(
+            field.choices.iter().map(|c| item(c).into_text()).collect(),
+        )
+        .with_action_id(action)
+        .opt_initial_option(first.map(|c| item(c).into_text()))
+        .into(),
+        (false, false, false) => SlackBlockStaticSelectElement::new()
+            .with_action_id(action)
+            .with_options(field.choices.iter().map(plain).collect())
+            .opt_initial_option(first.map(plain))
+            .into(),
+        (false, true, true) => SlackBlockCheckboxesElement::new(
+            field.choices.iter().map(|c| item(c).into_text()).collect(),
+        )
+        .with_action_id(action)
+        .opt_initial_options(picked().map(|p| p.iter().map(|c| item(c).into_text()).collect()))
+        .into(),
+        (false, true, false) => SlackBlockMultiStaticSelectElement::new()
+            .with_action_id(action)
+            .with_options(field.choices.iter().map(plain).collect())
+            .opt_initial_options(picked().map(|p| p.iter().map(plain).collect()))
+            .into(),
+    }
+}
+
+/// The action id of every input in a form's modal.
+const FORM_ACTION: &str = "value";
+
+trait IntoText {
+    fn into_text(self) -> SlackBlockChoiceItem<SlackBlockText>;
+}
+
+impl IntoText for SlackBlockChoiceItem<SlackBlockPlainText> {
+    fn into_text(self) -> SlackBlockChoiceItem<SlackBlockText> {
+        SlackBlockChoiceItem::new(self.text.into(), self.value)
+    }
+}
+
 /// A form as a modal: one input block per field, keyed by the field's id; `callback_id` carries
 /// the form's id so the answers come back under it.
 pub fn modal(form: &Form) -> SlackView {
     let inputs = form.fields.iter().map(|field| {
-        let options: Vec<_> = field
-            .choices
-            .iter()
-            .map(|c| SlackBlockChoiceItem::new(SlackBlockPlainTextOnly::from(c.clone()), c.clone()))
-            .collect();
-        let element = match (options.is_empty(), field.multiple) {
-            (true, _) => SlackInputBlockElement::PlainTextInput(
-                SlackBlockPlainTextInputElement::new().with_action_id("value".into()),
-            ),
-            (false, false) => SlackInputBlockElement::StaticSelect(
-                SlackBlockStaticSelectElement::new()
-                    .with_action_id("value".into())
-                    .with_options(options),
-            ),
-            (false, true) => SlackInputBlockElement::MultiStaticSelect(
-                SlackBlockMultiStaticSelectElement::new()
-                    .with_action_id("value".into())
-                    .with_options(options),
-            ),
-        };
-        SlackInputBlock::new(field.label.clone().into(), element)
+        SlackInputBlock::new(cut(&field.label, LABEL_MAX).into(), form_input(field))
             .with_block_id(field.id.clone().into())
             .with_optional(!field.required)
             .into()
@@ -173,6 +234,40 @@ pub fn modal(form: &Form) -> SlackView {
             .with_callback_id(form.id.clone().into())
             .with_submit(messages::slack::form_submit().into())
             .with_close(messages::slack::form_close().into()),
+    )
+}
+
+/// What a submitted modal holds, per block: typed text, one picked option's value, or several.
+pub fn form_answers(view: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    let Some(blocks) = view["state"]["values"].as_object() else {
+        return Vec::new();
+    };
+    blocks
+        .iter()
+        .map(|(block, actions)| {
+            let input = &actions[FORM_ACTION];
+            let values = if let Some(text) = input["value"].as_str() {
+                vec![text.to_string()]
+            } else if let Some(one) = input["selected_option"]["value"].as_str() {
+                vec![one.to_string()]
+            } else {
+                input["selected_options"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|o| o["value"].as_str().map(str::to_string))
+                    .collect()
+            };
+            (block.clone(), values)
+        })
+        .collect()
+}
+
+/// A modal's last view after a submission: the reply's words and a Close button.
+pub fn outcome_view(title_text: &str, message: &Message) -> SlackView {
+    SlackView::Modal(
+        SlackModalView::new(title(title_text).into(), blocks(message))
+            .with_close(messages::slack::form_done().into()),
     )
 }
 
@@ -223,6 +318,67 @@ mod tests {
         assert_eq!(button["action_id"], "pause.resume");
         assert_eq!(button["value"], "p1");
         assert_eq!(button["style"], "primary");
+    }
+
+    #[test]
+    fn long_choice_lists_become_menus_and_answers_come_back_by_block() {
+        let choices = |n: usize| -> Vec<FormChoice> {
+            (1..=n)
+                .map(|i| FormChoice {
+                    value: i.to_string(),
+                    label: format!("{i} {}", "x".repeat(100)),
+                })
+                .collect()
+        };
+        let field = |id: &str, multiple: bool| FormField {
+            id: id.into(),
+            label: "Which?".into(),
+            required: false,
+            choices: choices(12),
+            multiple,
+            current: vec!["2".into(), "11".into()],
+            max_chars: None,
+        };
+        let form = Form {
+            id: "survey:s1".into(),
+            title: "A title longer than twenty-four".into(),
+            fields: vec![field("one", false), field("many", true)],
+        };
+        let view = serde_json::to_value(modal(&form)).unwrap();
+        assert_eq!(view["title"]["text"], "A title longer than twen");
+        let one = &view["blocks"][0]["element"];
+        assert_eq!(one["type"], "static_select");
+        assert_eq!(one["initial_option"]["value"], "2");
+        assert_eq!(
+            one["options"][0]["text"]["text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count(),
+            75
+        );
+        let many = &view["blocks"][1]["element"];
+        assert_eq!(many["type"], "multi_static_select");
+        assert_eq!(many["initial_options"][1]["value"], "11");
+
+        let submitted = serde_json::json!({ "state": { "values": {
+            "one": { "value": { "type": "static_select", "selected_option": { "value": "3" } } },
+            "many": { "value": { "type": "multi_static_select",
+                "selected_options": [{ "value": "1" }, { "value": "12" }] } },
+            "note": { "value": { "type": "plain_text_input", "value": "hi" } },
+            "skipped": { "value": { "type": "static_select", "selected_option": null } },
+        } } });
+        let mut answers = form_answers(&submitted);
+        answers.sort();
+        assert_eq!(
+            answers,
+            vec![
+                ("many".to_string(), vec!["1".to_string(), "12".to_string()]),
+                ("note".to_string(), vec!["hi".to_string()]),
+                ("one".to_string(), vec!["3".to_string()]),
+                ("skipped".to_string(), vec![]),
+            ]
+        );
     }
 
     #[test]

@@ -3,9 +3,11 @@
 
 use super::{FORM_PREFIX, OpenedSurvey, SurveyRefusal, respondent_key, template_of};
 use crate::app::{App, AppResult, Caller, Reply};
-use crate::chat::{Form, FormField};
+use std::collections::BTreeMap;
+
+use crate::chat::{Form, FormChoice, FormField};
 use crate::domain::Role;
-use crate::domain::survey::{Question, QuestionKind, Template};
+use crate::domain::survey::{PICK_SEPARATOR, Question, QuestionKind, Template, template};
 use crate::messages::survey as words;
 use crate::store::{self, surveys::Survey};
 
@@ -49,16 +51,18 @@ impl App {
         let (opened, person, _) = self.my_survey(caller).await?;
         let key = respondent_key(&opened.survey, &person);
         let mine = self.answers_of(&opened.survey.id, &key).await?;
-        let mut reply = Reply::private(words::survey_form_intro(&opened.template, &mine));
-        reply.form = Some(survey_form(&opened.survey, &opened.template));
-        Ok(reply)
+        Ok(form_reply(
+            words::survey_form_intro(&opened.template, &mine),
+            &opened,
+            &mine,
+        ))
     }
 
     pub(super) async fn answers_of(
         &self,
         survey_id: &str,
         key: &str,
-    ) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    ) -> anyhow::Result<BTreeMap<String, String>> {
         Ok(store::surveys::responses(self.store.pool(), survey_id)
             .await?
             .into_iter()
@@ -113,35 +117,93 @@ impl App {
     }
 }
 
-/// The survey as a platform-neutral form: one field per question, choices where there are some.
-pub fn survey_form(survey: &Survey, template: &Template) -> Form {
+/// A reply that carries the survey's form with the caller's answers so far.
+pub(super) fn form_reply(
+    message: crate::chat::Message,
+    opened: &OpenedSurvey,
+    mine: &BTreeMap<String, String>,
+) -> Reply {
+    let mut reply = Reply::private(message);
+    reply.form = Some(survey_form(&opened.survey, &opened.template, mine));
+    reply
+}
+
+/// The survey as a platform-neutral form: one field per question, choices where there are some,
+/// and the person's stored answers as the fields' current values.
+pub fn survey_form(survey: &Survey, template: &Template, mine: &BTreeMap<String, String>) -> Form {
     Form {
         id: format!("{FORM_PREFIX}{}", survey.id),
         title: template.title.clone(),
-        fields: template.questions.iter().map(form_field).collect(),
+        fields: template
+            .questions
+            .iter()
+            .map(|q| form_field(q, mine.get(&q.id).map(String::as_str)))
+            .collect(),
     }
 }
 
-fn form_field(q: &Question) -> FormField {
+/// Choices come back as their number (`2`; `yes`/`no` for yes-no), which [`Question::check`]
+/// reads without ambiguity and which fits every platform's limit on option values.
+fn form_field(q: &Question, stored: Option<&str>) -> FormField {
+    let numbered = |labels: Vec<String>| -> Vec<FormChoice> {
+        labels
+            .into_iter()
+            .enumerate()
+            .map(|(i, label)| FormChoice {
+                value: (i + 1).to_string(),
+                label,
+            })
+            .collect()
+    };
     let (choices, multiple) = match &q.kind {
-        QuestionKind::YesNo => (vec!["yes".to_string(), "no".to_string()], false),
-        QuestionKind::Scale { labels } => (
-            labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| format!("{} {l}", i + 1))
-                .collect(),
+        QuestionKind::YesNo => (
+            ["yes", "no"]
+                .map(|v| FormChoice {
+                    value: v.into(),
+                    label: v.into(),
+                })
+                .to_vec(),
             false,
         ),
-        QuestionKind::Single { choices } => (choices.clone(), false),
-        QuestionKind::Multiple { choices } => (choices.clone(), true),
+        QuestionKind::Scale { labels } => (
+            numbered(
+                labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| format!("{} {l}", i + 1))
+                    .collect(),
+            ),
+            false,
+        ),
+        QuestionKind::Single { choices } => (numbered(choices.clone()), false),
+        QuestionKind::Multiple { choices } => (numbered(choices.clone()), true),
         QuestionKind::Text => (Vec::new(), false),
     };
     FormField {
         id: q.id.clone(),
         label: q.text.clone(),
         required: q.required,
+        current: stored.map(|a| current_values(q, a)).unwrap_or_default(),
+        max_chars: matches!(q.kind, QuestionKind::Text).then_some(template::MAX_TEXT),
         choices,
         multiple,
+    }
+}
+
+/// A stored answer as the form's values: a choice's words become its number.
+fn current_values(q: &Question, stored: &str) -> Vec<String> {
+    let number = |choices: &[String], pick: &str| {
+        choices
+            .iter()
+            .position(|c| c == pick)
+            .map(|i| (i + 1).to_string())
+    };
+    match &q.kind {
+        QuestionKind::Single { choices } => number(choices, stored).into_iter().collect(),
+        QuestionKind::Multiple { choices } => stored
+            .split(PICK_SEPARATOR)
+            .filter_map(|p| number(choices, p))
+            .collect(),
+        _ => vec![stored.to_string()],
     }
 }

@@ -78,10 +78,18 @@ pub enum ProblemKind {
     },
     /// `|` separates picks in storage and `,` when typed, so neither may be in a choice.
     BadChoice(String),
+    /// More choices than a chat menu holds.
+    TooManyChoices(usize),
+    /// More questions than a Slack modal holds.
+    TooManyQuestions(usize),
 }
 
 /// Longest free-text answer we keep.
 pub const MAX_TEXT: usize = 2000;
+/// A Discord select menu holds 25 options.
+pub const MAX_CHOICES: usize = 25;
+/// A Slack modal holds 100 blocks, one per question.
+pub const MAX_QUESTIONS: usize = 90;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -154,6 +162,12 @@ pub fn parse(source: &str) -> Result<Template, Vec<Problem>> {
     if raw.questions.is_empty() {
         at(0..0, ProblemKind::NoQuestions);
     }
+    if let Some(extra) = raw.questions.get(MAX_QUESTIONS) {
+        at(
+            extra.span(),
+            ProblemKind::TooManyQuestions(raw.questions.len()),
+        );
+    }
     let mut questions: Vec<Question> = Vec::new();
     for q in &raw.questions {
         let q = q.get_ref();
@@ -183,16 +197,18 @@ pub fn parse(source: &str) -> Result<Template, Vec<Problem>> {
             }
             "single" | "multiple" => {
                 let list = choices.clone().unwrap_or_default();
+                let span = q.choices.as_ref().map_or(q.kind.span(), |c| c.span());
                 if list.len() < 2 {
-                    let span = q.choices.as_ref().map_or(q.kind.span(), |c| c.span());
-                    at(span, ProblemKind::ChoicesNeeded(kind_name.clone()));
+                    at(span.clone(), ProblemKind::ChoicesNeeded(kind_name.clone()));
+                }
+                if list.len() > MAX_CHOICES {
+                    at(span.clone(), ProblemKind::TooManyChoices(list.len()));
                 }
                 for bad in list
                     .iter()
                     .filter(|c| c.contains('|') || c.contains(',') || c.trim().is_empty())
                 {
-                    let span = q.choices.as_ref().map_or(q.kind.span(), |c| c.span());
-                    at(span, ProblemKind::BadChoice(bad.clone()));
+                    at(span.clone(), ProblemKind::BadChoice(bad.clone()));
                 }
                 Some(if kind_name == "single" {
                     QuestionKind::Single { choices: list }
@@ -296,6 +312,32 @@ mod tests {
                 (11, &ProblemKind::DuplicateId("a".into())),
                 (12, &ProblemKind::UnknownKind("colour".into())),
                 (13, &ProblemKind::EmptyText),
+            ]
+        );
+    }
+
+    #[test]
+    fn choices_and_questions_fit_chat_menus_and_modals() {
+        let choices: Vec<String> = (1..=26).map(|i| format!("\"c{i}\"")).collect();
+        let mut source = format!(
+            "name = \"big\"\ntitle = \"B\"\n[[questions]]\nid = \"pick\"\nkind = \"single\"\ntext = \"Which?\"\nchoices = [{}]\n",
+            choices.join(", ")
+        );
+        for i in 0..MAX_QUESTIONS {
+            source.push_str(&format!(
+                "[[questions]]\nid = \"q{i}\"\nkind = \"text\"\ntext = \"Why?\"\n"
+            ));
+        }
+        let problems: Vec<ProblemKind> = parse(&source)
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.what)
+            .collect();
+        assert_eq!(
+            problems,
+            vec![
+                ProblemKind::TooManyChoices(26),
+                ProblemKind::TooManyQuestions(MAX_QUESTIONS + 1),
             ]
         );
     }

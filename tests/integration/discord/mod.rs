@@ -12,6 +12,7 @@ mod connecting;
 mod over_gateway;
 mod over_http;
 mod pacing;
+mod surveys;
 
 use std::sync::Arc;
 

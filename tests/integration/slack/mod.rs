@@ -8,6 +8,7 @@ mod fake_socket;
 mod flows;
 mod outbound;
 mod security;
+mod surveys;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -210,10 +211,16 @@ impl SlackTest {
             "actions": [{ "type": "button", "action_id": action, "block_id": "b1", "value": value,
                 "text": { "type": "plain_text", "text": "Button" }, "action_ts": "1700000001.000001" }],
         });
+        self.interaction(payload).await;
+    }
+
+    /// Any interaction payload (a click, a submitted modal): the acknowledgement's body in HTTP
+    /// mode, its payload in Socket Mode.
+    pub async fn interaction(&self, payload: Value) -> Value {
         match &self.socket {
             None => {
                 let body = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
-                let (status, _) = self
+                let (status, ack) = self
                     .signed(
                         "/slack/interactions",
                         "application/x-www-form-urlencoded",
@@ -221,11 +228,11 @@ impl SlackTest {
                     )
                     .await;
                 assert_eq!(status, StatusCode::OK);
+                ack
             }
             Some(socket) => {
-                socket
-                    .envelope(&format!("env{n}"), "interactive", payload)
-                    .await;
+                let id = format!("env{}", self.next_id());
+                socket.envelope(&id, "interactive", payload).await["payload"].clone()
             }
         }
     }
