@@ -163,6 +163,8 @@ pub struct FlakyChat {
     pub hanging: std::sync::atomic::AtomicBool,
     /// While set, making a pair space fails as a platform outage would (HTTP 503).
     pub spaces_down: std::sync::atomic::AtomicBool,
+    /// While set, opening a thread fails as a platform outage would (HTTP 503).
+    pub threads_down: std::sync::atomic::AtomicBool,
 }
 
 impl FlakyChat {
@@ -174,6 +176,7 @@ impl FlakyChat {
             posted: Default::default(),
             hanging: Default::default(),
             spaces_down: Default::default(),
+            threads_down: Default::default(),
         })
     }
 
@@ -234,6 +237,25 @@ impl Chat for FlakyChat {
         message: &tandem::chat::Message,
     ) -> Result<(), tandem::chat::ChatError> {
         self.console.reply_private(target, message).await
+    }
+    async fn send_files(
+        &self,
+        target: &tandem::chat::ReplyTarget,
+        caption: &tandem::chat::Message,
+        files: &[tandem::chat::Attachment],
+    ) -> Result<(), tandem::chat::ChatError> {
+        self.console.send_files(target, caption, files).await
+    }
+    async fn start_thread(
+        &self,
+        under: &tandem::chat::MessageRef,
+        name: &str,
+        first: &tandem::chat::Message,
+    ) -> Result<tandem::chat::MessageRef, tandem::chat::ChatError> {
+        if self.threads_down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(tandem::chat::ChatError::transient("HTTP 503", None));
+        }
+        self.console.start_thread(under, name, first).await
     }
     async fn open_form(
         &self,

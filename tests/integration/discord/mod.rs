@@ -8,6 +8,7 @@ mod spec;
 
 mod checkins;
 mod connecting;
+mod files;
 mod over_gateway;
 mod over_http;
 mod pacing;

@@ -4,6 +4,7 @@
 mod checkins;
 mod fake;
 mod fake_socket;
+mod files;
 mod flows;
 mod outbound;
 mod security;

@@ -139,9 +139,16 @@ fn the_manifest_lists_exactly_what_the_bot_uses() {
         );
     }
     assert!(socket.contains("usage_hint: \"met | not-yet | help [note:TEXT]\""));
-    // Help alerts are DMs posted to a member id: the Messages tab must be on, no im: scope.
+    // Help alerts are DMs posted to a member id: the Messages tab must be on. Files are shared
+    // into a DM's channel id, which only conversations.open (im:write) gives; nothing reads DMs.
     assert!(socket.contains("messages_tab_enabled: true"));
-    assert!(!socket.contains("im:"), "no scope the bot does not use");
+    assert!(socket.contains("      - im:write\n") && socket.contains("      - files:write\n"));
+    for unused in ["im:read", "im:history", "files:read", "channels:history"] {
+        assert!(
+            !socket.contains(unused),
+            "no scope the bot does not use: {unused}"
+        );
+    }
     assert!(socket.contains("socket_mode_enabled: true"));
     assert!(socket.contains("interactivity:\n    is_enabled: true"));
     assert!(!socket.contains("url:"), "no public URL in Socket Mode");
