@@ -15,6 +15,7 @@ use crate::support::{TestDb, utc};
 
 on_both_backends!(
     a_survey_chart_and_export_reach_the_coordinator_alone,
+    the_same_over_socket_mode,
     a_failed_upload_is_owned_up_to_privately,
     the_live_post_opens_a_thread_in_the_channel_and_not_in_dms,
 );
@@ -63,8 +64,15 @@ async fn survey_with_three_answers(t: &SlackTest) -> String {
 }
 
 async fn a_survey_chart_and_export_reach_the_coordinator_alone(db: TestDb) {
-    let t = SlackTest::http(db).await;
-    let id = survey_with_three_answers(&t).await;
+    chart_and_export(&SlackTest::http(db).await).await;
+}
+
+async fn the_same_over_socket_mode(db: TestDb) {
+    chart_and_export(&SlackTest::socket_mode(db).await).await;
+}
+
+async fn chart_and_export(t: &SlackTest) {
+    let id = survey_with_three_answers(t).await;
     let short = &id[..8];
 
     let answer = t
@@ -88,7 +96,7 @@ async fn a_survey_chart_and_export_reach_the_coordinator_alone(db: TestDb) {
     let bytes = chart.bytes.clone().unwrap();
     assert!(bytes.starts_with(PNG_SIGNATURE), "a PNG");
     let rendered = as_user(
-        &t,
+        t,
         "UCOORD",
         Root::Mentoring,
         &format!("survey results {short}"),
