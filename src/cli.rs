@@ -258,6 +258,12 @@ async fn admin(args: AdminArgs) -> anyhow::Result<()> {
         "{}",
         crate::adapters::console::render(&reply.message, 0, None)
     );
+    // Files (a survey's chart or export) land in the current folder, as in the demo.
+    for file in &reply.attachments {
+        let written = std::fs::write(&file.name, &file.bytes).map_err(|e| e.to_string());
+        let note = crate::messages::survey::file_written(&file.name, written);
+        println!("{}", crate::adapters::console::render(&note, 0, None));
+    }
     match reply.outcome {
         Outcome::Done => Ok(()),
         _ => anyhow::bail!("nothing was changed"),

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use super::App;
 use super::delivery::Sent;
-use crate::chat::{ChannelRef, Message};
+use crate::chat::{ChannelRef, Message, MessageRef};
 use crate::domain::{Intake, Platform, Timestamp, new_id};
 use crate::messages;
 use crate::store;
 use crate::store::WriteTx;
 use crate::store::jobs::{Job, JobKind, JobStatus};
+use crate::store::webinars::Webinar;
 
 /// A live post later than this after the start (downtime) is no longer "live".
 const LIVE_GRACE: Duration = Duration::from_secs(30 * 60);
@@ -79,12 +80,43 @@ impl App {
             JobKind::WebinarLive if now.0 - w.starts_at.0 > LIVE_GRACE.as_millis() as i64 => {
                 return Ok(Sent::Skipped("too late to say the webinar is live"));
             }
-            JobKind::WebinarLive => messages::webinar_live(&w),
+            JobKind::WebinarLive => messages::webinar_live(&w, recipient.starts_with(CHANNEL)),
             JobKind::WebinarRecording => messages::webinar_recording(&w),
             JobKind::WebinarChanged => messages::webinar_changed(&w),
             _ => return Ok(Sent::Skipped("not a webinar job")),
         };
-        self.announce_to(recipient, &message).await
+        let sent = self.announce_to(recipient, &message).await?;
+        if let (JobKind::WebinarLive, Sent::Posted(post)) = (job.kind, &sent)
+            && recipient.starts_with(CHANNEL)
+        {
+            self.open_live_chat(&w, post).await;
+        }
+        Ok(sent)
+    }
+
+    /// Opens the live chat's thread under a live post in a channel. The thread belongs to the
+    /// post: once the post is out, the delivery counts as sent whatever happens here, so a failed
+    /// thread is logged and never makes the post go out again. (A crash between the two repeats
+    /// the post, and its thread, like any message in flight.)
+    async fn open_live_chat(&self, w: &Webinar, post: &MessageRef) {
+        let opened = match self.chats.on(post.channel.platform) {
+            Ok(chat) => {
+                chat.start_thread(
+                    post,
+                    &messages::webinar_thread_name(w),
+                    &messages::webinar_thread_opening(w),
+                )
+                .await
+            }
+            Err(err) => Err(err),
+        };
+        if let Err(err) = opened {
+            tracing::warn!(
+                error = %err,
+                webinar = %w.id,
+                "the live post went out but its chat thread could not be opened"
+            );
+        }
     }
 
     /// Posts in an intake's announcement channel, or DMs a person on a platform we reach.

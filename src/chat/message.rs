@@ -219,8 +219,8 @@ impl FormField {
     }
 }
 
-/// A file that goes with a reply (a survey's chart): written to a file in the console; Slack and
-/// Discord need an upload call in their adapters to attach it.
+/// A file that goes with a reply (a survey's chart or export): written to a file in the console,
+/// sent privately to the person who asked on Slack and Discord (`Chat::send_files`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {
     pub name: String,

@@ -1,5 +1,5 @@
 //! The Chat port: what the app asks of a platform (make a pair's private space, post, update, DM,
-//! reply privately, open a form). Each adapter implements it; the app never sees a platform type.
+//! reply privately, send files privately, open a thread under a post, open a form). Each adapter implements it; the app never sees a platform type.
 
 pub mod message;
 
@@ -121,6 +121,25 @@ pub trait Chat: Send + Sync {
     /// A reply only `target.user` sees (ephemeral), sent after the first acknowledgement.
     async fn reply_private(&self, target: &ReplyTarget, message: &Message)
     -> Result<(), ChatError>;
+
+    /// Files only `target.user` gets (a survey's chart or export: confidential), with `caption`
+    /// as the message they come in; sent after the first acknowledgement.
+    async fn send_files(
+        &self,
+        target: &ReplyTarget,
+        caption: &Message,
+        files: &[Attachment],
+    ) -> Result<(), ChatError>;
+
+    /// Opens a thread under a message Tandem posted in a channel, with `first` as its first
+    /// message; `name` titles it where the platform shows thread names (Discord). Returns the
+    /// first message in the thread.
+    async fn start_thread(
+        &self,
+        under: &MessageRef,
+        name: &str,
+        first: &Message,
+    ) -> Result<MessageRef, ChatError>;
 
     async fn open_form(&self, target: &ReplyTarget, form: &Form) -> Result<(), ChatError>;
 

@@ -839,7 +839,7 @@ pub static TABLE: &[CommandSpec] = &[
             ),
         ],
         access: Access::Coordinator,
-        summary: "A survey's answers as CSV or JSON, never with who gave them.",
+        summary: "A survey's answers as a CSV or JSON file, never with who gave them.",
         build: |a: &mut Args| Command::SurveyExport {
             id: a.text("id"),
             format: a.opt_text("format").unwrap_or_else(|| "csv".into()),

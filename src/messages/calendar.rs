@@ -166,17 +166,38 @@ pub fn webinar_reminder(w: &Webinar, offset: Duration, calendar_url: &str) -> Me
 }
 
 /// At the start: the post people gather under for the live chat.
-pub fn webinar_live(w: &Webinar) -> Message {
-    let mut message = Message::new().line(
-        Text::new()
-            .plain("*Live now*: ")
-            .append(title(w))
-            .plain(". Say hello and ask questions in the replies to this message."),
-    );
+/// The post at the start time. In a channel (`chat_thread`) a thread for the live chat opens
+/// under it; a DM has no thread, so it only points to the session.
+pub fn webinar_live(w: &Webinar, chat_thread: bool) -> Message {
+    let invite = if chat_thread {
+        ". Say hello and ask your questions in the live chat thread under this message."
+    } else {
+        ". Join from the link below."
+    };
+    let mut message =
+        Message::new().line(Text::new().plain("*Live now*: ").append(title(w)).plain(
+            if w.join_url.is_some() || chat_thread {
+                invite
+            } else {
+                "."
+            },
+        ));
     if let Some(url) = &w.join_url {
         message = message.field("Join", Text::new().user(url.clone()));
     }
     message
+}
+
+/// The name of a live post's chat thread (Discord shows it; the adapter trims it to fit).
+pub fn webinar_thread_name(w: &Webinar) -> String {
+    format!("Live chat: {}", w.title)
+}
+
+/// The first message in the live chat thread.
+pub fn webinar_thread_opening(w: &Webinar) -> Message {
+    Message::new().line(Text::new().plain("Live chat for ").append(title(w)).plain(
+        ": say hello, share what stands out and ask your questions here while the session runs.",
+    ))
 }
 
 pub fn webinar_recording(w: &Webinar) -> Message {

@@ -258,19 +258,18 @@ pub fn answer_recorded(
 }
 
 /// The export, as text in the reply (a file attachment needs a Chat port method per platform).
-pub fn survey_export(survey: &Survey, format: &str, text: &str) -> Message {
-    Message::new()
-        .line(format!(
-            "Answers to survey `{}` as {}, one row per response, without names:",
-            short(&survey.id),
-            format.to_uppercase()
-        ))
-        .line(
-            Text::new()
-                .plain("```\n")
-                .user(text.trim_end())
-                .plain("\n```"),
-        )
+/// The answer to an export; the file itself goes with it, to the coordinator only.
+pub fn survey_export(survey: &Survey, format: &str, file: &str) -> Message {
+    Message::new().line(format!(
+        "Answers to survey `{}` as {}, one row per response, without names: `{file}`, sent to you only.",
+        short(&survey.id),
+        format.to_uppercase()
+    ))
+}
+
+/// The name of a survey's export file.
+pub fn export_file_name(survey: &Survey, format: &str) -> String {
+    format!("survey-{}.{format}", short(&survey.id))
 }
 
 /// Why a survey command was refused.
@@ -330,7 +329,7 @@ fn built_in_names() -> String {
 /// The console's note on a file that came with a reply (a survey chart).
 pub fn file_written(path: &str, result: Result<(), String>) -> Message {
     Message::new().line(match result {
-        Ok(()) => format!("Chart written to {path}"),
-        Err(err) => format!("Couldn't write the chart to {path}: {err}"),
+        Ok(()) => format!("Written to {path}"),
+        Err(err) => format!("Couldn't write {path}: {err}"),
     })
 }

@@ -55,6 +55,22 @@ impl Chat for Sink {
     async fn reply_private(&self, _: &ReplyTarget, _: &Message) -> Result<(), ChatError> {
         Ok(())
     }
+    async fn send_files(
+        &self,
+        _: &ReplyTarget,
+        _: &Message,
+        _: &[tandem::chat::Attachment],
+    ) -> Result<(), ChatError> {
+        Ok(())
+    }
+    async fn start_thread(
+        &self,
+        under: &MessageRef,
+        _: &str,
+        _: &Message,
+    ) -> Result<MessageRef, ChatError> {
+        Ok(under.clone())
+    }
     async fn open_form(&self, _: &ReplyTarget, _: &Form) -> Result<(), ChatError> {
         Ok(())
     }

@@ -5,7 +5,7 @@ use tandem::app::Outcome;
 use tandem::store;
 
 use crate::on_both_backends;
-use crate::support::{TestApp, TestDb, utc};
+use crate::support::{FlakyChat, TestApp, TestDb, utc};
 
 on_both_backends!(
     reminders_go_out_at_every_offset_then_live,
@@ -17,6 +17,8 @@ on_both_backends!(
     bad_input_changes_nothing,
     calendar_files_parse_back,
     a_series_makes_monthly_sessions_across_dst,
+    the_live_post_opens_a_chat_thread_in_the_channel_only,
+    a_thread_that_fails_leaves_the_live_post_sent_once,
 );
 
 /// A Sydney intake with one pair, and a webinar on Wed 9 Dec 2026 at 19:00 Sydney (08:00 UTC).
@@ -382,4 +384,73 @@ async fn a_series_makes_monthly_sessions_across_dst(db: TestDb) {
         .mentoring("gina", "webinar series X cron:\"0 25 * * *\"")
         .await;
     assert_eq!(bad.outcome, Outcome::Refused);
+}
+
+async fn the_live_post_opens_a_chat_thread_in_the_channel_only(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program_with_webinar(&t, true).await;
+    // e0 prefers DMs: the live post reaches them alone, with no thread to point to.
+    t.type_as("e0", tandem::commands::Root::Mentoring, "announcements dm")
+        .await;
+    t.clock.set(utc(2026, 12, 9, 8, 0));
+    t.app.run_due().await.unwrap();
+    let posts = t.console.history("#announcements");
+    assert_eq!(posts.len(), 1);
+    let live = posts[0].1.plain_text();
+    assert!(
+        live.contains("live chat thread under this message"),
+        "{live}"
+    );
+    let place = tandem::adapters::console::thread_place("announcements", &posts[0].0.to_string());
+    let thread = t.console.history(&place);
+    assert_eq!(thread.len(), 1, "one thread, under the live post");
+    let opening = thread[0].1.plain_text();
+    assert!(
+        opening.starts_with("Live chat for *Finding your voice* with Dr Ana Ruiz"),
+        "{opening}"
+    );
+    let dm = dms(&t, "e0");
+    assert_eq!(dm.len(), 1);
+    assert!(
+        dm[0].contains("Live now") && !dm[0].contains("thread"),
+        "{}",
+        dm[0]
+    );
+    assert!(dm[0].contains("Join from the link below"), "{}", dm[0]);
+    t.app.run_due().await.unwrap();
+    assert_eq!(t.console.history(&place).len(), 1, "nothing twice");
+}
+
+async fn a_thread_that_fails_leaves_the_live_post_sent_once(db: TestDb) {
+    let chat = FlakyChat::new();
+    let t = TestApp::with_chat(db, Some(chat.clone())).await;
+    program_with_webinar(&t, true).await;
+    chat.threads_down
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    t.clock.set(utc(2026, 12, 9, 8, 0));
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!(
+        (report.retried, report.failed),
+        (0, 0),
+        "the post counts as sent"
+    );
+    // The platform comes back: the post is not repeated to get its thread.
+    chat.threads_down
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    for minutes in [1, 10, 60] {
+        t.clock.set(tandem::domain::Timestamp(
+            utc(2026, 12, 9, 8, 0).0 + minutes * 60_000,
+        ));
+        t.app.run_due().await.unwrap();
+    }
+    let posts = chat.console.history("#announcements");
+    assert_eq!(posts.len(), 1, "posted once");
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM deliveries d JOIN jobs j ON j.id = d.job_id \
+         WHERE j.kind = 'webinar_live' AND d.status = 'sent'",
+    )
+    .fetch_one(t.app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(live, 1, "recorded as sent");
 }

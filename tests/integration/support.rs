@@ -167,6 +167,8 @@ pub struct FlakyChat {
     pub slow_posts: std::sync::Mutex<Option<(Arc<ManualClock>, std::time::Duration)>>,
     /// Another instance that runs its scheduler while each post waits.
     pub meanwhile: std::sync::Mutex<Option<App>>,
+    /// While set, opening a thread fails as a platform outage would (HTTP 503).
+    pub threads_down: std::sync::atomic::AtomicBool,
 }
 
 impl FlakyChat {
@@ -180,6 +182,7 @@ impl FlakyChat {
             spaces_down: Default::default(),
             slow_posts: Default::default(),
             meanwhile: Default::default(),
+            threads_down: Default::default(),
         })
     }
 
@@ -247,6 +250,25 @@ impl Chat for FlakyChat {
         message: &tandem::chat::Message,
     ) -> Result<(), tandem::chat::ChatError> {
         self.console.reply_private(target, message).await
+    }
+    async fn send_files(
+        &self,
+        target: &tandem::chat::ReplyTarget,
+        caption: &tandem::chat::Message,
+        files: &[tandem::chat::Attachment],
+    ) -> Result<(), tandem::chat::ChatError> {
+        self.console.send_files(target, caption, files).await
+    }
+    async fn start_thread(
+        &self,
+        under: &tandem::chat::MessageRef,
+        name: &str,
+        first: &tandem::chat::Message,
+    ) -> Result<tandem::chat::MessageRef, tandem::chat::ChatError> {
+        if self.threads_down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(tandem::chat::ChatError::transient("HTTP 503", None));
+        }
+        self.console.start_thread(under, name, first).await
     }
     async fn open_form(
         &self,

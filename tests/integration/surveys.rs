@@ -415,8 +415,24 @@ async fn an_export_reproduces_the_stored_answers(db: TestDb) {
         .collect();
     from_json.sort();
     assert_eq!(from_json, stored);
-    let chat = t.coordinator(&format!("survey export {id} json")).await;
-    assert!(chat.contains("\"template\": \"end-of-program\""), "{chat}");
+    // In chat the export is a file for the coordinator alone, the same bytes as the CLI's.
+    let chat = t
+        .mentoring("gina", &format!("survey export {id} json"))
+        .await;
+    let said = chat.message.plain_text();
+    assert!(
+        said.contains(&format!("survey-{}.json", &id[..8])),
+        "{said}"
+    );
+    assert_eq!(chat.attachments.len(), 1);
+    assert_eq!(chat.attachments[0].media_type, "application/json");
+    assert_eq!(chat.attachments[0].bytes, json_text.as_bytes());
+    let csv_file = t.mentoring("gina", &format!("survey export {id}")).await;
+    assert_eq!(
+        csv_file.attachments[0].name,
+        format!("survey-{}.csv", &id[..8])
+    );
+    assert_eq!(csv_file.attachments[0].bytes, csv_text.as_bytes());
 }
 
 async fn an_anonymous_survey_stores_no_participant_id(db: TestDb) {
@@ -564,7 +580,7 @@ async fn the_console_asks_question_by_question_and_writes_the_chart(db: TestDb) 
         "{out}"
     );
     assert!(out.contains("mean 3.7 of 5 from 3 answers"), "{out}");
-    assert!(out.contains("Chart written to"), "{out}");
+    assert!(out.contains("Written to"), "{out}");
     let png = std::fs::read(dir.path().join(format!("survey-{}.png", &id[..8]))).unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG file");
 }

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 
 use crate::chat::{
-    ChannelRef, Chat, ChatError, Form, Message, MessageRef, ReplyTarget, SpaceRequest, Text,
+    Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, ReplyTarget, SpaceRequest,
+    Text,
 };
 use crate::domain::{Identity, Platform};
 pub use render::render;
@@ -20,7 +21,8 @@ pub use render::render;
 /// Something that landed somewhere in the console world, waiting to be printed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Landed {
-    /// `#mentoring-aroha-ben`, `DM to aroha`, `only aroha sees this`.
+    /// `#mentoring-aroha-ben`, `DM to aroha`, `only aroha sees this`,
+    /// `#announcements › thread under message 12`.
     pub place: String,
     pub number: u64,
     pub message: Message,
@@ -107,6 +109,11 @@ impl ConsoleChat {
             .map(|(n, (_, m))| (*n, m.clone()))
             .collect()
     }
+}
+
+/// Where the replies to message `number` in `#channel` land.
+pub fn thread_place(channel: &str, number: &str) -> String {
+    format!("#{channel} › thread under message {number}")
 }
 
 /// `mentoring-aroha-ben`: lowercase letters, digits and dashes.
@@ -228,6 +235,46 @@ impl Chat for ConsoleChat {
     ) -> Result<(), ChatError> {
         self.keep_reply(&target.user.user_id, message);
         Ok(())
+    }
+
+    /// The terminal has nowhere to attach a file: the caption lands with each file's name and
+    /// size (the demo session writes the files themselves to its folder).
+    async fn send_files(
+        &self,
+        target: &ReplyTarget,
+        caption: &Message,
+        files: &[Attachment],
+    ) -> Result<(), ChatError> {
+        let mut message = caption.clone();
+        for file in files {
+            message = message.line(format!("[file {} · {} bytes]", file.name, file.bytes.len()));
+        }
+        self.keep_reply(&target.user.user_id, &message);
+        Ok(())
+    }
+
+    async fn start_thread(
+        &self,
+        under: &MessageRef,
+        _name: &str,
+        first: &Message,
+    ) -> Result<MessageRef, ChatError> {
+        let known = under.id.parse::<u64>().ok().is_some_and(|n| {
+            let world = self.world.lock().expect("console world poisoned");
+            world
+                .messages
+                .get(&n)
+                .is_some_and(|(place, _)| *place == format!("#{}", under.channel.id))
+        });
+        if !known {
+            return Err(ChatError::permanent("no such message in that channel"));
+        }
+        let place = thread_place(&under.channel.id, &under.id);
+        let number = self.land(place.clone(), first);
+        Ok(MessageRef {
+            channel: ChannelRef::new(Platform::Console, place),
+            id: number.to_string(),
+        })
     }
 
     async fn open_form(&self, target: &ReplyTarget, form: &Form) -> Result<(), ChatError> {

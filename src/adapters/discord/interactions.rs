@@ -20,7 +20,7 @@ use super::form::{self, FormAction, FormAnswer};
 use super::outbound::Call;
 use super::{Discord, EPHEMERAL, display_name, render};
 use crate::app::{App, Caller, Input, Invocation, Reply, Visibility};
-use crate::chat::{ChannelRef, MessageRef};
+use crate::chat::{Attachment, ChannelRef, MessageRef};
 use crate::commands::{self, Command, Mention, ParseError, RawArgs, RawValue, Root};
 use crate::domain::{Identity, Platform};
 use crate::messages;
@@ -167,6 +167,8 @@ impl Interactions {
         }
     }
 
+    /// The first answer, right away. A private note beside an updated message, and a reply's
+    /// files, follow once Discord has that answer.
     fn answer_now(&self, decoded: &Decoded, reply: Reply) -> Ack {
         if let Some(action) = &decoded.form {
             return Ack::now(match action.answer(reply.form.as_ref(), &reply.message) {
@@ -184,32 +186,37 @@ impl Interactions {
             let data = ephemeral(form::step_body(form, 0));
             return Ack::now(json!({ "type": CHANNEL_MESSAGE, "data": data }));
         }
-        if decoded.kind == Kind::Component
-            && let Some(replaced) = &reply.replaces
-        {
-            let body = json!({ "type": UPDATE_MESSAGE, "data": render::message_body(replaced) });
-            if *replaced == reply.message {
-                return Ack::now(body);
+        let (body, note) = match &reply.replaces {
+            Some(replaced) if decoded.kind == Kind::Component => (
+                json!({ "type": UPDATE_MESSAGE, "data": render::message_body(replaced) }),
+                // The clicked message changes, and the clicker may also get a private note.
+                (*replaced != reply.message).then(|| reply.message.clone()),
+            ),
+            _ if reply.visibility == Visibility::Private => (private_answer(&reply.message), None),
+            _ => {
+                let data = render::message_body(&reply.message);
+                (json!({ "type": CHANNEL_MESSAGE, "data": data }), None)
             }
-            // The clicked message changes, and the clicker also gets a private note.
-            let (tx, rx) = oneshot::channel();
-            let (discord, token) = (self.discord.clone(), decoded.token.clone());
-            tokio::spawn(async move {
-                if rx.await.is_ok() {
-                    private_follow_up(&discord, &token, &reply.message).await;
+        };
+        if note.is_none() && reply.attachments.is_empty() {
+            return Ack::now(body);
+        }
+        let (tx, rx) = oneshot::channel();
+        let (discord, token) = (self.discord.clone(), decoded.token.clone());
+        let files = reply.attachments;
+        tokio::spawn(async move {
+            if rx.await.is_ok() {
+                if let Some(note) = note {
+                    private_follow_up(&discord, &token, &note).await;
                 }
-            });
-            return Ack {
-                body,
-                duplicate: false,
-                sent: Some(tx),
-            };
+                send_files(&discord, &token, &files).await;
+            }
+        });
+        Ack {
+            body,
+            duplicate: false,
+            sent: Some(tx),
         }
-        if reply.visibility == Visibility::Private {
-            return Ack::now(private_answer(&reply.message));
-        }
-        let data = render::message_body(&reply.message);
-        Ack::now(json!({ "type": CHANNEL_MESSAGE, "data": data }))
     }
 
     fn decode(&self, interaction: Interaction) -> Option<Decoded> {
@@ -423,6 +430,7 @@ async fn follow_up(discord: &Discord, decoded: &Decoded, reply: Reply) {
     if let Some(message) = note {
         private_follow_up(discord, token, &message).await;
     }
+    send_files(discord, token, &reply.attachments).await;
 }
 
 /// A message body only the caller sees.
@@ -438,12 +446,20 @@ fn private_answer(message: &crate::chat::Message) -> Value {
 }
 
 async fn private_follow_up(discord: &Discord, token: &str, message: &crate::chat::Message) {
-    let body = ephemeral(render::message_body(message));
-    if let Err(err) = discord
-        .rest()
-        .call::<Value>(Call::send(Method::POST, discord.webhook_path(token), &body))
-        .await
-    {
+    if let Err(err) = discord.follow_up_privately(token, message, &[]).await {
         tracing::warn!(error = %err, "could not send a private Discord follow-up");
+    }
+}
+
+/// A reply's files (a survey's chart or export), in an ephemeral follow-up only the person who
+/// asked sees; if they can't go, that person is told rather than left waiting.
+async fn send_files(discord: &Discord, token: &str, files: &[Attachment]) {
+    if files.is_empty() {
+        return;
+    }
+    let caption = messages::files_caption(files);
+    if let Err(err) = discord.follow_up_privately(token, &caption, files).await {
+        tracing::warn!(error = %err, "could not send a reply's files on Discord");
+        private_follow_up(discord, token, &messages::files_not_sent()).await;
     }
 }

@@ -24,7 +24,8 @@ use serenity::model::channel::{Message as DiscordMessage, PrivateChannel};
 use serenity::model::guild::Member as GuildMember;
 
 use crate::chat::{
-    ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget, SpaceRequest,
+    Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget,
+    SpaceRequest,
 };
 use crate::config::DiscordArgs;
 use crate::domain::{Identity, Platform, new_id};
@@ -33,6 +34,12 @@ use spaces::SpaceSettings;
 
 /// Discord's flag for a message only its recipient sees.
 pub const EPHEMERAL: u64 = 64;
+/// Discord's limit on a thread's name.
+const THREAD_NAME_MAX: usize = 100;
+/// A live chat's thread goes quiet after a day without messages.
+const THREAD_ARCHIVE_MINUTES: u64 = 1440;
+/// Discord's answer when a message already has its thread (a retried call).
+const THREAD_ALREADY_CREATED: u64 = 160004;
 
 /// What `tandem run` was told about Discord.
 #[derive(Debug, Clone)]
@@ -137,7 +144,17 @@ impl Discord {
     }
 
     async fn send(&self, channel_id: &str, message: &Message) -> Result<MessageRef, ChatError> {
-        let mut body = render::message_body(message);
+        self.send_with(channel_id, render::message_body(message), &[])
+            .await
+    }
+
+    /// Posts `body` (and any files) in a channel.
+    async fn send_with(
+        &self,
+        channel_id: &str,
+        mut body: Value,
+        files: &[Attachment],
+    ) -> Result<MessageRef, ChatError> {
         // The same nonce on every retry: Discord returns the first message instead of a second.
         body["nonce"] = json!(nonce());
         body["enforce_nonce"] = json!(true);
@@ -149,6 +166,7 @@ impl Discord {
                     format!("/channels/{channel_id}/messages"),
                     &body,
                 )
+                .with_files(files)
                 .repeatable(),
             )
             .await
@@ -163,6 +181,54 @@ impl Discord {
     pub(crate) fn webhook_path(&self, token: &str) -> String {
         format!("/webhooks/{}/{token}", self.application_id())
     }
+
+    /// The bot's DM channel with a person.
+    async fn dm_channel(&self, user: &Identity) -> Result<String, ChatError> {
+        let body = json!({ "recipient_id": user.user_id });
+        let channel: PrivateChannel = self
+            .rest()
+            .call(Call::send(Method::POST, "/users/@me/channels", &body).repeatable())
+            .await
+            .map_err(RestError::into_chat)?;
+        Ok(channel.id.to_string())
+    }
+
+    /// An ephemeral follow-up to an interaction, with files when there are any. Discord takes
+    /// follow-ups only once the first answer is in (see `interactions::Ack::sent`).
+    pub(crate) async fn follow_up_privately(
+        &self,
+        token: &str,
+        message: &Message,
+        files: &[Attachment],
+    ) -> Result<(), ChatError> {
+        let mut body = with_attachments(render::message_body(message), files);
+        body["flags"] = json!(EPHEMERAL);
+        let _: Value = self
+            .rest()
+            .call(Call::send(Method::POST, self.webhook_path(token), &body).with_files(files))
+            .await
+            .map_err(RestError::into_chat)?;
+        Ok(())
+    }
+}
+
+/// Names each file in the message's `attachments`, by its `files[n]` index.
+fn with_attachments(mut body: Value, files: &[Attachment]) -> Value {
+    if !files.is_empty() {
+        let listed: Vec<Value> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| json!({ "id": i.to_string(), "filename": f.name }))
+            .collect();
+        body["attachments"] = json!(listed);
+    }
+    body
+}
+
+/// A thread name Discord accepts: 1 to 100 characters.
+fn thread_name(name: &str) -> String {
+    let name: String = name.trim().chars().take(THREAD_NAME_MAX).collect();
+    if name.is_empty() { "Chat".into() } else { name }
 }
 
 /// A message nonce: at most 25 characters, unique per send.
@@ -201,13 +267,8 @@ impl Chat for Discord {
     }
 
     async fn dm(&self, user: &Identity, message: &Message) -> Result<MessageRef, ChatError> {
-        let body = json!({ "recipient_id": user.user_id });
-        let channel: PrivateChannel = self
-            .rest()
-            .call(Call::send(Method::POST, "/users/@me/channels", &body).repeatable())
-            .await
-            .map_err(RestError::into_chat)?;
-        self.send(&channel.id.to_string(), message).await
+        let channel = self.dm_channel(user).await?;
+        self.send(&channel, message).await
     }
 
     async fn reply_private(
@@ -215,17 +276,53 @@ impl Chat for Discord {
         target: &ReplyTarget,
         message: &Message,
     ) -> Result<(), ChatError> {
-        let Some(token) = &target.token else {
-            return self.dm(&target.user, message).await.map(|_| ());
-        };
-        let mut body = render::message_body(message);
-        body["flags"] = json!(EPHEMERAL);
-        let _: Value = self
+        self.send_files(target, message, &[]).await
+    }
+
+    /// An ephemeral follow-up on the interaction; without one (no token), a DM.
+    async fn send_files(
+        &self,
+        target: &ReplyTarget,
+        caption: &Message,
+        files: &[Attachment],
+    ) -> Result<(), ChatError> {
+        if let Some(token) = &target.token {
+            return self.follow_up_privately(token, caption, files).await;
+        }
+        let channel = self.dm_channel(&target.user).await?;
+        let body = with_attachments(render::message_body(caption), files);
+        self.send_with(&channel, body, files).await.map(|_| ())
+    }
+
+    /// A thread started from the post (it takes the post's id), then the first message in it.
+    async fn start_thread(
+        &self,
+        under: &MessageRef,
+        name: &str,
+        first: &Message,
+    ) -> Result<MessageRef, ChatError> {
+        let body = json!({
+            "name": thread_name(name),
+            "auto_archive_duration": THREAD_ARCHIVE_MINUTES,
+        });
+        let path = format!(
+            "/channels/{}/messages/{}/threads",
+            under.channel.id, under.id
+        );
+        // Repeatable: a second try finds the thread made by the first (code 160004).
+        let made = self
             .rest()
-            .call(Call::send(Method::POST, self.webhook_path(token), &body))
-            .await
-            .map_err(RestError::into_chat)?;
-        Ok(())
+            .call::<Value>(Call::send(Method::POST, path, &body).repeatable())
+            .await;
+        let thread = match made {
+            Ok(thread) => thread["id"].as_str().unwrap_or(&under.id).to_string(),
+            Err(RestError::Refused {
+                code: Some(THREAD_ALREADY_CREATED),
+                ..
+            }) => under.id.clone(),
+            Err(err) => return Err(err.into_chat()),
+        };
+        self.send(&thread, first).await
     }
 
     async fn open_form(&self, _target: &ReplyTarget, _form: &Form) -> Result<(), ChatError> {

@@ -70,11 +70,13 @@ impl RestError {
 }
 
 /// One request. `repeatable` says a retry after a 5xx or timeout cannot do the thing twice
-/// (reads, edits, messages carrying a nonce).
+/// (reads, edits, messages carrying a nonce). With `files`, the body goes as multipart form
+/// data: the JSON as `payload_json`, each file as `files[n]`.
 pub struct Call<'a> {
     pub method: Method,
     pub path: String,
     pub body: Option<&'a Value>,
+    pub files: &'a [crate::chat::Attachment],
     pub repeatable: bool,
 }
 
@@ -84,6 +86,7 @@ impl<'a> Call<'a> {
             method: Method::GET,
             path: path.into(),
             body: None,
+            files: &[],
             repeatable: true,
         }
     }
@@ -93,8 +96,15 @@ impl<'a> Call<'a> {
             method,
             path: path.into(),
             body: Some(body),
+            files: &[],
             repeatable: false,
         }
+    }
+
+    /// A message with files: `body` must list them in `attachments` as `{id: n, filename}`.
+    pub fn with_files(mut self, files: &'a [crate::chat::Attachment]) -> Self {
+        self.files = files;
+        self
     }
 
     /// A bodiless write that is safe to repeat (PUT a thread member, DELETE).
@@ -103,6 +113,7 @@ impl<'a> Call<'a> {
             method,
             path: path.into(),
             body: None,
+            files: &[],
             repeatable: true,
         }
     }
@@ -252,8 +263,12 @@ impl Rest {
                     USER_AGENT,
                     concat!("DiscordBot (tandem, ", env!("CARGO_PKG_VERSION"), ")"),
                 );
-            if let Some(body) = call.body {
-                request = request.json(body);
+            match (call.body, call.files) {
+                (Some(body), []) => request = request.json(body),
+                (body, files) if !files.is_empty() => {
+                    request = request.multipart(form(body, files)?)
+                }
+                _ => {}
             }
             let response = match request.send().await {
                 Ok(r) => r,
@@ -437,6 +452,27 @@ impl Rest {
             limits.invalid.push_back(Instant::now());
         }
     }
+}
+
+/// The multipart body Discord takes for messages with files. Built afresh for each try: a form
+/// is consumed by sending it.
+fn form(
+    body: Option<&Value>,
+    files: &[crate::chat::Attachment],
+) -> Result<reqwest::multipart::Form, RestError> {
+    use reqwest::multipart::{Form, Part};
+    let mut form = Form::new().text(
+        "payload_json",
+        body.map(Value::to_string).unwrap_or_else(|| "{}".into()),
+    );
+    for (i, file) in files.iter().enumerate() {
+        let part = Part::bytes(file.bytes.clone())
+            .file_name(file.name.clone())
+            .mime_str(file.media_type)
+            .map_err(|e| RestError::Unreachable(format!("a file's media type: {e}")))?;
+        form = form.part(format!("files[{i}]"), part);
+    }
+    Ok(form)
 }
 
 fn refused(status: StatusCode, body: &[u8]) -> RestError {

@@ -16,10 +16,12 @@ use crate::messages::discord as words;
 pub const VIEW_CHANNEL: u64 = 1 << 10;
 pub const SEND_MESSAGES: u64 = 1 << 11;
 pub const EMBED_LINKS: u64 = 1 << 14;
+pub const ATTACH_FILES: u64 = 1 << 15;
 pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
 pub const MANAGE_CHANNELS: u64 = 1 << 4;
 pub const MANAGE_ROLES: u64 = 1 << 28;
 pub const ADMINISTRATOR: u64 = 1 << 3;
+pub const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
 pub const CREATE_PRIVATE_THREADS: u64 = 1 << 36;
 pub const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
 /// What a pair member and the coordinator role may do in a pair channel.

@@ -7,7 +7,8 @@ use slack_morphism::prelude::*;
 use super::outbound::Outbound;
 use super::{render, spaces};
 use crate::chat::{
-    ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget, SpaceRequest,
+    Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget,
+    SpaceRequest,
 };
 use crate::domain::{Identity, Platform};
 
@@ -19,6 +20,17 @@ struct ResponseUrlBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     response_type: Option<&'static str>,
     replace_original: bool,
+}
+
+/// A call to a URL Slack handed out (a `response_url`, an upload URL): the URL itself is the
+/// credential, so no token goes with it and it is never logged.
+fn by_url(span: &tracing::Span) -> SlackClientApiCallContext<'_> {
+    SlackClientApiCallContext {
+        rate_control_params: None,
+        token: None,
+        tracing_span: span,
+        is_sensitive_url: true,
+    }
 }
 
 #[derive(Clone)]
@@ -53,20 +65,13 @@ impl SlackChat {
         let (out, url, body) = (&self.out, &url, &body);
         out.call("response_url", None, || async move {
             let span = tracing::debug_span!("slack response_url");
-            let context = SlackClientApiCallContext {
-                rate_control_params: None,
-                token: None,
-                tracing_span: &span,
-                // The URL itself is a credential for the reply: never logged.
-                is_sensitive_url: true,
-            };
             out.client()
                 .http_api
                 .connector
                 .http_post_uri::<_, SlackApiPostWebhookMessageResponse>(
                     url.value().clone(),
                     body,
-                    context,
+                    by_url(&span),
                 )
                 .await
         })
@@ -74,8 +79,16 @@ impl SlackChat {
         Ok(())
     }
 
-    async fn post_to(&self, channel: &str, message: &Message) -> Result<MessageRef, ChatError> {
-        let req = SlackApiChatPostMessageRequest::new(channel.into(), render::content(message));
+    /// Posts in a channel (or a user's DM, by user id); with `thread_ts`, as a reply in the
+    /// thread under that message.
+    async fn post_to(
+        &self,
+        channel: &str,
+        message: &Message,
+        thread_ts: Option<&str>,
+    ) -> Result<MessageRef, ChatError> {
+        let req = SlackApiChatPostMessageRequest::new(channel.into(), render::content(message))
+            .opt_thread_ts(thread_ts.map(|ts| ts.to_string().into()));
         let (out, req) = (&self.out, &req);
         let posted = out
             .call("chat.postMessage", Some(channel), || async move {
@@ -86,6 +99,47 @@ impl SlackChat {
             channel: ChannelRef::new(Platform::Slack, posted.channel.to_string()),
             id: posted.ts.to_string(),
         })
+    }
+
+    /// The bot's DM channel with `user`: files are shared into a channel id, never a user id.
+    async fn dm_channel(&self, user: &str) -> Result<String, ChatError> {
+        let req = SlackApiConversationsOpenRequest::new().with_users(vec![user.into()]);
+        let (out, req) = (&self.out, &req);
+        let opened = out
+            .call("conversations.open", None, || async move {
+                out.session().conversations_open(req).await
+            })
+            .await?;
+        Ok(opened.channel.id.to_string())
+    }
+
+    /// One file up through Slack's external upload (files.upload is retired): a URL for it,
+    /// then its bytes to that URL. The URL is a credential for the upload and needs no token.
+    async fn upload(&self, file: &Attachment) -> Result<SlackApiFilesComplete, ChatError> {
+        let req =
+            SlackApiFilesGetUploadUrlExternalRequest::new(file.name.clone(), file.bytes.len());
+        let (out, req) = (&self.out, &req);
+        let slot = out
+            .call("files.getUploadURLExternal", None, || async move {
+                out.session().get_upload_url_external(req).await
+            })
+            .await?;
+        let url = slot.upload_url.value();
+        out.call("files.upload_url", None, || async move {
+            let span = tracing::debug_span!("slack file upload");
+            out.client()
+                .http_api
+                .connector
+                .http_post_uri_binary::<SlackApiFilesUploadViaUrlResponse>(
+                    url.clone(),
+                    file.media_type.to_string(),
+                    &file.bytes,
+                    by_url(&span),
+                )
+                .await
+        })
+        .await?;
+        Ok(SlackApiFilesComplete::new(slot.file_id).with_title(file.name.clone()))
     }
 }
 
@@ -100,7 +154,7 @@ impl Chat for SlackChat {
     }
 
     async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError> {
-        self.post_to(&channel.id, message).await
+        self.post_to(&channel.id, message, None).await
     }
 
     async fn update(&self, at: &MessageRef, message: &Message) -> Result<(), ChatError> {
@@ -119,7 +173,7 @@ impl Chat for SlackChat {
 
     /// Posting to a user id lands in the bot's DM with them (the app's Messages tab).
     async fn dm(&self, user: &Identity, message: &Message) -> Result<MessageRef, ChatError> {
-        self.post_to(&user.user_id, message).await
+        self.post_to(&user.user_id, message, None).await
     }
 
     async fn reply_private(
@@ -145,6 +199,43 @@ impl Chat for SlackChat {
         })
         .await?;
         Ok(())
+    }
+
+    /// Shared in the person's DM with the bot, where only they see it; the caption is the
+    /// share's `initial_comment`.
+    async fn send_files(
+        &self,
+        target: &ReplyTarget,
+        caption: &Message,
+        files: &[Attachment],
+    ) -> Result<(), ChatError> {
+        let channel = self.dm_channel(&target.user.user_id).await?;
+        let mut uploaded = Vec::with_capacity(files.len());
+        for file in files {
+            uploaded.push(self.upload(file).await?);
+        }
+        let req = SlackApiFilesCompleteUploadExternalRequest::new(uploaded)
+            .with_channel_id(channel.clone().into())
+            .with_initial_comment(render::fallback(caption));
+        let (out, req) = (&self.out, &req);
+        out.call(
+            "files.completeUploadExternal",
+            Some(&channel),
+            || async move { out.session().files_complete_upload_external(req).await },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A Slack thread is the replies to a message: the first one names the post's `ts`.
+    async fn start_thread(
+        &self,
+        under: &MessageRef,
+        _name: &str,
+        first: &Message,
+    ) -> Result<MessageRef, ChatError> {
+        self.post_to(&under.channel.id, first, Some(&under.id))
+            .await
     }
 
     async fn open_form(&self, target: &ReplyTarget, form: &Form) -> Result<(), ChatError> {

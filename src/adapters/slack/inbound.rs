@@ -140,8 +140,13 @@ impl Inbound {
     }
 
     /// A reply ready within the budget rides on the acknowledgement; a form opens as a modal,
-    /// and its words are only sent when it could not open (they say how to answer by typing).
+    /// and its words are only sent when it could not open (they say how to answer by typing);
+    /// files follow in the person's DM once the acknowledgement is on its way.
     async fn answer_now(&self, reply: Reply, target: &ReplyTarget) -> Ack {
+        if !reply.attachments.is_empty() {
+            let (me, reply, target) = (self.clone(), reply.clone(), target.clone());
+            tokio::spawn(async move { me.send_files(&reply, &target).await });
+        }
         if let Some(form) = &reply.form {
             match self.chat.open_form(target, form).await {
                 Ok(()) => return Ack::Empty,
@@ -179,8 +184,11 @@ impl Inbound {
             }
         }
         .await;
-        if let Err(err) = result {
-            tracing::warn!(error = %err, user = %target.user, "could not deliver a Slack reply");
+        match result {
+            Ok(()) => self.send_files(&reply, target).await,
+            Err(err) => {
+                tracing::warn!(error = %err, user = %target.user, "could not deliver a Slack reply")
+            }
         }
     }
 
@@ -353,6 +361,30 @@ impl Inbound {
                 tracing::error!(event = kind, "Slack says the app lost access: reinstall it");
             }
             other => tracing::debug!(kind = ?other, "ignored a Slack event"),
+        }
+    }
+
+    /// A reply's files (a survey's chart or export) go only to the person who asked; if they
+    /// can't, that person is told rather than left waiting.
+    async fn send_files(&self, reply: &Reply, target: &ReplyTarget) {
+        if reply.attachments.is_empty() {
+            return;
+        }
+        let caption = messages::files_caption(&reply.attachments);
+        let Err(err) = self
+            .chat
+            .send_files(target, &caption, &reply.attachments)
+            .await
+        else {
+            return;
+        };
+        tracing::warn!(error = %err, user = %target.user, "could not send a reply's files");
+        if let Err(err) = self
+            .chat
+            .reply_private(target, &messages::files_not_sent())
+            .await
+        {
+            tracing::warn!(error = %err, "could not say the files were not sent");
         }
     }
 }

@@ -5,8 +5,10 @@
 use crate::commands::Root;
 
 /// Bot scopes, each for a reason:
-/// `commands` (the slash commands), `chat:write` (post, update, ephemeral, and DMs: a message
-/// posted to a member id lands in the app's Messages tab, so no `im:write`/`conversations.open`),
+/// `commands` (the slash commands), `chat:write` (post, update, ephemeral, thread replies, and
+/// DMs: a message posted to a member id lands in the app's Messages tab), `files:write` (survey
+/// charts and exports, uploaded into the coordinator's DM), `im:write` (`conversations.open`: a
+/// file is shared into a DM's channel id, never a member id),
 /// `groups:write` (create private pair channels, invite, set their purpose),
 /// `groups:read` (find a pair's channel again), `users:read` and `users:read.email` (names, time
 /// zones and emails of newcomers), `app_mentions:read` (answer an @mention with help).
@@ -14,8 +16,10 @@ pub const BOT_SCOPES: &[&str] = &[
     "app_mentions:read",
     "chat:write",
     "commands",
+    "files:write",
     "groups:read",
     "groups:write",
+    "im:write",
     "users:read",
     "users:read.email",
 ];

@@ -59,9 +59,10 @@ fn per_minute(n: u32) -> Quota {
 struct Pacing {
     /// conversations.create, conversations.list, conversations.setPurpose: Tier 2 (20+/min).
     tier2: DefaultDirectRateLimiter,
-    /// conversations.invite: Tier 3 (50+/min).
+    /// conversations.invite, conversations.open: Tier 3 (50+/min).
     tier3: DefaultDirectRateLimiter,
-    /// users.info, views.open: Tier 4 (100+/min).
+    /// users.info, views.open, files.getUploadURLExternal, files.completeUploadExternal and the
+    /// upload itself: Tier 4 (100+/min).
     tier4: DefaultDirectRateLimiter,
     /// chat.postMessage / chat.update: about one per second per channel, short bursts allowed.
     per_channel: DefaultKeyedRateLimiter<String>,
@@ -85,8 +86,15 @@ impl Pacing {
             ("conversations.create" | "conversations.list" | "conversations.setPurpose", _) => {
                 self.tier2.until_ready().await
             }
-            ("conversations.invite", _) => self.tier3.until_ready().await,
-            ("users.info" | "views.open", _) => self.tier4.until_ready().await,
+            ("conversations.invite" | "conversations.open", _) => self.tier3.until_ready().await,
+            (
+                "users.info"
+                | "views.open"
+                | "files.getUploadURLExternal"
+                | "files.upload_url"
+                | "files.completeUploadExternal",
+                _,
+            ) => self.tier4.until_ready().await,
             (_, Some(channel)) => self.per_channel.until_key_ready(&channel.to_string()).await,
             _ => {}
         }

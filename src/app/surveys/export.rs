@@ -6,6 +6,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{App, AppResult, Reply, SurveyRefusal, template_of};
+use crate::chat::Attachment;
 use crate::domain::survey::{MIN_GROUP, Template};
 use crate::messages::survey as words;
 use crate::store::{self, Store};
@@ -104,14 +105,17 @@ impl App {
         let Some((export, _)) = rows(&self.store, &opened.survey.id).await? else {
             return Err(SurveyRefusal::TooFew.into());
         };
-        let text = match format.as_str() {
-            "json" => to_json(&export)?,
-            _ => to_csv(&export)?,
+        let (text, media_type) = match format.as_str() {
+            "json" => (to_json(&export)?, "application/json"),
+            _ => (to_csv(&export)?, "text/csv"),
         };
-        Ok(Reply::private(words::survey_export(
-            &opened.survey,
-            &format,
-            &text,
-        )))
+        let name = words::export_file_name(&opened.survey, &format);
+        let mut reply = Reply::private(words::survey_export(&opened.survey, &format, &name));
+        reply.attachments.push(Attachment {
+            name,
+            media_type,
+            bytes: text.into_bytes(),
+        });
+        Ok(reply)
     }
 }

@@ -27,9 +27,13 @@ async fn program(w: &DiscordWorld) {
     .await;
 }
 
+/// Posts in the announcement channel (not threads opened under them).
 fn announcements(w: &DiscordWorld) -> Vec<Call> {
     w.fake
         .calls_to("POST", &format!("/channels/{ANNOUNCE}/messages"))
+        .into_iter()
+        .filter(|c| c.path.ends_with("/messages"))
+        .collect()
 }
 
 async fn webinar_reminders_reach_the_channel(db: TestDb) {
@@ -120,6 +124,13 @@ async fn webinar_reminders_reach_the_channel(db: TestDb) {
         "{}",
         posts[3].body
     );
+    let threads: Vec<Call> = w
+        .fake
+        .calls_to("POST", "/threads")
+        .into_iter()
+        .filter(|c| c.path.contains(&format!("/channels/{ANNOUNCE}/messages/")))
+        .collect();
+    assert_eq!(threads.len(), 1, "the live chat opens under the live post");
     assert!(
         w.fake.calls_to("POST", "/users/@me/channels").is_empty(),
         "the intake has a channel: no DMs"

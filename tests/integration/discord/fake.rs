@@ -2,7 +2,9 @@
 //! checks bodies against the OpenAPI spec and `allowed_mentions` on every message, answers with
 //! Discord's shapes and `X-RateLimit-*` headers, enforces the global 50 requests/s, and injects
 //! 429s and errors on demand. Calls it does not expect fail the test
-//! (see [`FakeDiscord::assert_clean`]).
+//! (see [`FakeDiscord::assert_clean`]). Messages with files come as multipart form data, as
+//! Discord takes them: `payload_json` plus `files[n]`, at most 10 files and 10 MiB, each listed
+//! in the payload's `attachments` by its index.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -29,8 +31,23 @@ pub struct Call {
     pub method: String,
     pub path: String,
     pub body: Value,
+    /// The `files[n]` parts of a multipart request.
+    pub files: Vec<FilePart>,
     pub at: Instant,
 }
+
+/// One uploaded file, as the fake received it.
+#[derive(Debug, Clone)]
+pub struct FilePart {
+    pub field: String,
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Discord's cap on files per message, and on their size without server boosts.
+const MAX_FILES: usize = 10;
+const MAX_UPLOAD: usize = 10 * 1024 * 1024;
 
 /// A fault served once to the next call whose path contains `path`.
 #[derive(Debug, Clone)]
@@ -82,7 +99,11 @@ impl FakeDiscord {
         }));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = Router::new().fallback(serve).with_state(world.clone());
+        // Bodies past axum's 2 MB default reach the routes, which answer as Discord does.
+        let app = Router::new()
+            .fallback(serve)
+            .layer(axum::extract::DefaultBodyLimit::max(64 << 20))
+            .with_state(world.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         FakeDiscord { base, world }
     }
@@ -209,17 +230,29 @@ async fn serve(
         .strip_prefix("/api/v10")
         .unwrap_or_else(|| panic!("not under /api/v10: {uri}"))
         .to_string();
-    let body: Value = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body).expect("JSON body")
-    };
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let (body, files) =
+        if let Some(boundary) = content_type.strip_prefix("multipart/form-data; boundary=") {
+            match multipart(&body, boundary.trim_matches('"')) {
+                Some(parsed) => parsed,
+                None => return error(400, 50109, "The request body contains invalid JSON."),
+            }
+        } else if body.is_empty() {
+            (Value::Null, vec![])
+        } else {
+            (serde_json::from_slice(&body).expect("JSON body"), vec![])
+        };
     let mut w = world.lock().unwrap();
     let now = Instant::now();
     w.calls.push(Call {
         method: method.to_string(),
         path: path.clone(),
         body: body.clone(),
+        files: files.clone(),
         at: now,
     });
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bot {TOKEN}")) {
@@ -257,7 +290,116 @@ async fn serve(
         }
     }
     check_mentions(&mut w, &method, &path, &body);
-    route(&mut w, &method, &path, body)
+    if let Some(refused) = check_files(&body, &files) {
+        return refused;
+    }
+    let mut response_body = body;
+    if !files.is_empty() {
+        response_body["attachments"] = json!(
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let url = format!("https://cdn.discordapp.com/attachments/0/{i}/{}", f.filename);
+                    json!({ "id": (700_000_000_000_000_000u64 + i as u64).to_string(),
+                        "filename": f.filename, "size": f.bytes.len(), "content_type": f.content_type,
+                        "url": url, "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net") })
+                })
+                .collect::<Vec<_>>()
+        );
+    }
+    route(&mut w, &method, &path, response_body)
+}
+
+/// `payload_json` and the `files[n]` parts of a multipart body; `None` if it does not parse.
+fn multipart(body: &[u8], boundary: &str) -> Option<(Value, Vec<FilePart>)> {
+    let delimiter = format!("--{boundary}");
+    let mut payload = Value::Null;
+    let mut files = vec![];
+    for chunk in split(body, delimiter.as_bytes()).into_iter().skip(1) {
+        if chunk.starts_with(b"--") {
+            break;
+        }
+        let chunk = chunk.strip_prefix(b"\r\n")?;
+        let at = find(chunk, b"\r\n\r\n")?;
+        let head = std::str::from_utf8(&chunk[..at]).ok()?;
+        let content = chunk[at + 4..].strip_suffix(b"\r\n")?;
+        let attribute = |name: &str| {
+            let key = format!("{name}=\"");
+            let start = head.find(&key)? + key.len();
+            Some(head[start..].split('"').next()?.to_string())
+        };
+        let field = attribute("name")?;
+        if field == "payload_json" {
+            payload = serde_json::from_slice(content).ok()?;
+        } else {
+            let content_type = head
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("Content-Type: ")
+                        .or(l.strip_prefix("content-type: "))
+                })
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            files.push(FilePart {
+                field,
+                filename: attribute("filename")?,
+                content_type,
+                bytes: content.to_vec(),
+            });
+        }
+    }
+    Some((payload, files))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn split<'a>(mut rest: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut out = vec![];
+    while let Some(at) = find(rest, delimiter) {
+        out.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    out.push(rest);
+    out
+}
+
+/// Discord's answers to files it won't take: too many, too big, or not named in `attachments`.
+fn check_files(body: &Value, files: &[FilePart]) -> Option<Response> {
+    let invalid = |field: &str, code: &str, message: &str| {
+        answer(
+            StatusCode::BAD_REQUEST,
+            "error",
+            json!({ "message": "Invalid Form Body", "code": 50035,
+                "errors": { field: { "_errors": [{ "code": code, "message": message }] } } }),
+        )
+    };
+    if files.len() > MAX_FILES {
+        return Some(invalid(
+            "files",
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 10 or fewer in length.",
+        ));
+    }
+    if files.iter().map(|f| f.bytes.len()).sum::<usize>() > MAX_UPLOAD {
+        return Some(error(413, 40005, "Request entity too large"));
+    }
+    let listed = body["attachments"].as_array().cloned().unwrap_or_default();
+    for (i, file) in files.iter().enumerate() {
+        let named = listed
+            .iter()
+            .any(|a| a["id"] == i.to_string().as_str() && a["filename"] == file.filename.as_str());
+        if file.field != format!("files[{i}]") || !named {
+            return Some(invalid(
+                "attachments",
+                "ATTACHMENT_NOT_FOUND",
+                "Each file must be listed in attachments by its index.",
+            ));
+        }
+    }
+    None
 }
 
 /// Every message-bearing body says `parse: []` and names only the users its content mentions.
@@ -267,7 +409,7 @@ fn check_mentions(w: &mut World, method: &Method, path: &str, body: &Value) {
             return;
         }
         &body["data"]
-    } else if path.contains("/messages")
+    } else if (path.contains("/messages") && !path.ends_with("/threads"))
         || (path.starts_with("/webhooks/") && method == Method::POST)
     {
         body
@@ -309,7 +451,8 @@ fn message(id: &str, channel: &str, body: &Value) -> Value {
         "id": id, "channel_id": channel, "type": 0, "content": body["content"].as_str().unwrap_or(""),
         "author": { "id": BOT.to_string(), "username": "Tandem", "discriminator": "0", "bot": true, "avatar": null },
         "timestamp": "2026-11-28T09:00:00+00:00", "edited_timestamp": null, "tts": false,
-        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": body.get("attachments").filter(|a| a[0]["size"].is_u64()).cloned().unwrap_or(json!([])),
         "embeds": body["embeds"].clone(), "components": [], "pinned": false, "flags": 0,
         "nonce": body["nonce"].clone(),
     })
@@ -383,6 +526,29 @@ fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
             answer(StatusCode::CREATED, "threads", thread)
         }
         ("PUT", ["channels", _, "thread-members", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["channels", channel, "messages", id, "threads"]) => {
+            if !w
+                .messages
+                .get(*id)
+                .is_some_and(|m| m["channel_id"] == *channel)
+            {
+                return error(404, 10008, "Unknown Message");
+            }
+            if w.threads.iter().any(|t| t["id"] == *id) {
+                return error(
+                    400,
+                    160004,
+                    "A thread has already been created for this message",
+                );
+            }
+            // A thread started from a message takes the message's id.
+            let thread = json!({ "id": id, "type": 11, "guild_id": guild, "name": body["name"],
+                "parent_id": channel, "flags": 0, "owner_id": BOT.to_string(),
+                "thread_metadata": { "archived": false, "auto_archive_duration": body["auto_archive_duration"],
+                    "archive_timestamp": "2026-11-28T09:00:00+00:00", "locked": false } });
+            w.threads.push(thread.clone());
+            answer(StatusCode::CREATED, "threads", thread)
+        }
         ("POST", ["channels", channel, "messages"]) => {
             let nonce_key = format!("{channel}:{}", body["nonce"]);
             if body["enforce_nonce"] == true

@@ -9,6 +9,7 @@ mod spec;
 mod calendar_flows;
 mod checkins;
 mod connecting;
+mod files;
 mod over_gateway;
 mod over_http;
 mod pacing;

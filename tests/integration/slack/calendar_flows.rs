@@ -20,12 +20,12 @@ fn blocks(call: &Call) -> Value {
     json_param(call, "blocks")
 }
 
-/// Posts in one channel, oldest first.
+/// Posts in one channel (not in its threads), oldest first.
 fn posts_in(t: &SlackTest, channel: &str) -> Vec<Call> {
     t.fake
         .calls("chat.postMessage")
         .into_iter()
-        .filter(|c| c.params["channel"] == channel)
+        .filter(|c| c.params["channel"] == channel && c.params.get("thread_ts").is_none())
         .collect()
 }
 
@@ -105,6 +105,14 @@ async fn webinar_reminders_reach_the_channel(db: TestDb) {
     t.app.run_due().await.unwrap();
     let live = posts_in(&t, "CANNOUNCE");
     assert_eq!(live.len(), 4);
+    let threaded: Vec<Call> = t
+        .fake
+        .calls("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.params.get("thread_ts").is_some())
+        .collect();
+    assert_eq!(threaded.len(), 1, "the live chat opens under the live post");
+    assert_eq!(threaded[0].params["channel"], "CANNOUNCE");
     assert!(
         text_param(live.last().unwrap())
             .to_lowercase()

@@ -1,6 +1,14 @@
 //! A fake Slack Web API on loopback: records every call, checks the bearer token and each
 //! method's parameters against Slack's published spec, answers with the real response shapes,
 //! and can inject 429s and `ok: false` errors. Response URLs and Socket Mode live here too.
+//!
+//! File uploads follow Slack's current flow, which the spec in /work/shared/specs/slack predates
+//! (it still has the retired `files.upload`), so they follow Slack's published method docs
+//! instead: `files.getUploadURLExternal` (filename, length) → `{upload_url, file_id}`; the bytes
+//! POSTed to `upload_url` (no token; answered `200 OK - LENGTH` as text); then
+//! `files.completeUploadExternal` (files `[{id, title}]`, channel_id, initial_comment) shares
+//! them, answering `file_not_found` for an id never uploaded and `channel_not_found` for an
+//! unknown channel.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -17,8 +25,7 @@ use serde_json::{Value, json};
 pub const BOT_TOKEN: &str = "xoxb-fake-bot";
 pub const APP_TOKEN: &str = "xapp-fake-app";
 pub const BOT_USER: &str = "UTANDEM";
-pub const ALL_SCOPES: &str =
-    "app_mentions:read,chat:write,commands,groups:read,groups:write,users:read,users:read.email";
+pub const ALL_SCOPES: &str = "app_mentions:read,chat:write,commands,files:write,groups:read,groups:write,im:write,users:read,users:read.email";
 
 /// One Web API call as the fake saw it.
 #[derive(Debug, Clone)]
@@ -43,9 +50,36 @@ struct Channel {
     members: Vec<String>,
 }
 
+/// A message as it stands in a channel; `thread_ts` set for a reply in a thread.
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub channel: String,
+    pub ts: String,
+    pub thread_ts: Option<String>,
+    pub text: String,
+}
+
+/// A file from `files.getUploadURLExternal`; `bytes` once uploaded, `shared_in` once completed.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub id: String,
+    pub filename: String,
+    pub length: usize,
+    pub bytes: Option<Vec<u8>>,
+    pub content_type: Option<String>,
+    pub shared_in: Option<String>,
+    pub title: Option<String>,
+    pub initial_comment: Option<String>,
+}
+
 #[derive(Default)]
 pub struct World {
     pub calls: Vec<Call>,
+    pub posts: Vec<Post>,
+    pub files: Vec<File>,
+    /// DM channels opened with `conversations.open`, by user.
+    pub dms: BTreeMap<String, String>,
+    base: String,
     pub responses: Vec<(String, Value)>,
     pub violations: Vec<String>,
     faults: HashMap<String, VecDeque<Fault>>,
@@ -302,12 +336,29 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
                 if user_profile(&channel).is_none() {
                     return err("channel_not_found");
                 }
-                channel = format!("D{}", &channel[1..]);
+                channel = dm_of(&channel);
+            }
+            let thread_ts = p["thread_ts"].as_str().map(str::to_string);
+            if let Some(parent) = &thread_ts {
+                // A reply must name a message in that channel (not a reply: its parent).
+                let known = w.posts.iter().any(|post| {
+                    post.channel == channel && post.ts == *parent && post.thread_ts.is_none()
+                });
+                if !known {
+                    return err("thread_not_found");
+                }
             }
             let ts = if method == "chat.update" {
                 s("ts")
             } else {
-                format!("1700000000.{n:06}")
+                let ts = format!("1700000000.{n:06}");
+                w.posts.push(Post {
+                    channel: channel.clone(),
+                    ts: ts.clone(),
+                    thread_ts,
+                    text: s("text"),
+                });
+                ts
             };
             ok(
                 json!({ "channel": channel, "ts": ts, "message": { "type": "message",
@@ -315,6 +366,83 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
             )
         }
         "chat.postEphemeral" => ok(json!({ "message_ts": format!("1700000000.{n:06}") })),
+        "conversations.open" => {
+            let users = list(&p["users"]);
+            let [user] = users.as_slice() else {
+                return err(if users.is_empty() {
+                    "users_list_not_supplied"
+                } else {
+                    "not_enough_users"
+                });
+            };
+            if user_profile(user).is_none() {
+                return err("user_not_found");
+            }
+            let already = w.dms.contains_key(user);
+            let id = dm_of(user);
+            w.dms.insert(user.clone(), id.clone());
+            ok(json!({ "channel": { "id": id }, "already_open": already, "no_op": already }))
+        }
+        "files.getUploadURLExternal" => {
+            let length = p["length"].as_str().and_then(|l| l.parse::<usize>().ok());
+            let (filename, Some(length)) = (s("filename"), length) else {
+                return err("invalid_arguments");
+            };
+            if filename.is_empty() || length == 0 {
+                return err("invalid_arguments");
+            }
+            let id = format!("F{n:09}");
+            w.files.push(File {
+                id: id.clone(),
+                filename,
+                length,
+                bytes: None,
+                content_type: None,
+                shared_in: None,
+                title: None,
+                initial_comment: None,
+            });
+            let upload_url = format!("{}/upload/v1/{id}", w.base);
+            ok(json!({ "upload_url": upload_url, "file_id": id }))
+        }
+        "files.completeUploadExternal" => {
+            let mut listed = p["files"].clone();
+            if let Value::String(text) = &listed {
+                listed = serde_json::from_str(text).unwrap_or(Value::Null);
+            }
+            let Some(listed) = listed.as_array().filter(|l| !l.is_empty()).cloned() else {
+                return err("invalid_arguments");
+            };
+            let channel = s("channel_id");
+            let known_channel = channel.is_empty()
+                || w.dms.values().any(|d| *d == channel)
+                || w.channels.iter().any(|c| c.id == channel);
+            if !known_channel {
+                return err("channel_not_found");
+            }
+            let uploaded = |id: &str, w: &World| {
+                w.files
+                    .iter()
+                    .any(|f| f.id == id && f.bytes.is_some() && f.shared_in.is_none())
+            };
+            if listed
+                .iter()
+                .any(|f| !uploaded(f["id"].as_str().unwrap_or_default(), w))
+            {
+                return err("file_not_found");
+            }
+            let comment = p["initial_comment"].as_str().map(str::to_string);
+            let mut shared = vec![];
+            for entry in listed {
+                let file = w.files.iter_mut().find(|f| f.id == entry["id"]).unwrap();
+                file.shared_in = Some(channel.clone());
+                file.title = entry["title"].as_str().map(str::to_string);
+                file.initial_comment = comment.clone();
+                shared.push(json!({ "id": file.id, "name": file.filename,
+                    "title": file.title.clone().unwrap_or_else(|| file.filename.clone()) }));
+            }
+            ok(json!({ "files": shared }))
+        }
         "views.open" => {
             let mut view = p["view"].clone();
             if let Value::String(text) = &view {
@@ -331,6 +459,43 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
             err("unknown_method")
         }
     }
+}
+
+/// Posting to a member id lands in the app's DM with them: `D` + the rest of the id.
+fn dm_of(user: &str) -> String {
+    format!("D{}", &user[1..])
+}
+
+/// The upload URL of `files.getUploadURLExternal`: raw bytes (or a multipart form, which Tandem
+/// doesn't send), no token, answered as Slack does with `OK - LENGTH` as plain text.
+async fn upload(
+    State(fake): State<FakeSlack>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut w = fake.world.lock().unwrap();
+    if headers.contains_key("authorization") {
+        w.violations
+            .push("the upload URL was sent a token it does not need".into());
+    }
+    let Some(file) = w.files.iter_mut().find(|f| f.id == id) else {
+        return (StatusCode::NOT_FOUND, "Not Found").into_response();
+    };
+    if body.len() != file.length {
+        return (StatusCode::BAD_REQUEST, "length mismatch").into_response();
+    }
+    file.bytes = Some(body.to_vec());
+    file.content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (
+        StatusCode::OK,
+        [("content-type", "text/plain; charset=utf-8")],
+        format!("OK - {}", body.len()),
+    )
+        .into_response()
 }
 
 async fn response_url(
@@ -350,6 +515,7 @@ impl FakeSlack {
         let fake = FakeSlack {
             world: Arc::new(Mutex::new(World {
                 scopes: ALL_SCOPES.into(),
+                base: base.clone(),
                 ..World::default()
             })),
             base,
@@ -357,6 +523,7 @@ impl FakeSlack {
         let router = Router::new()
             .route("/api/{method}", any(web_api))
             .route("/response/{id}", post(response_url))
+            .route("/upload/v1/{id}", post(upload))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         fake
@@ -404,6 +571,26 @@ impl FakeSlack {
             purpose: String::new(),
             members: vec![],
         });
+    }
+
+    /// Messages in a channel, oldest first.
+    pub fn posts(&self, channel: &str) -> Vec<Post> {
+        let w = self.world.lock().unwrap();
+        w.posts
+            .iter()
+            .filter(|p| p.channel == channel)
+            .cloned()
+            .collect()
+    }
+
+    /// Files shared by `files.completeUploadExternal`.
+    pub fn shared_files(&self) -> Vec<File> {
+        let w = self.world.lock().unwrap();
+        w.files
+            .iter()
+            .filter(|f| f.shared_in.is_some())
+            .cloned()
+            .collect()
     }
 
     /// Channel name → its members.

@@ -5,6 +5,7 @@ mod calendar_flows;
 mod checkins;
 mod fake;
 mod fake_socket;
+mod files;
 mod flows;
 mod outbound;
 mod security;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tandem::adapters::slack::{ACK_BUDGET, Slack, manifest};
-use tandem::chat::{ChannelRef, Chat, ChatError, Message};
+use tandem::chat::{Attachment, ChannelRef, Chat, ChatError, Message, ReplyTarget};
 use tandem::domain::{Identity, Platform};
 
 use super::fake::{ALL_SCOPES, FakeSlack, Fault};
@@ -65,6 +65,60 @@ async fn rate_limits_are_waited_out_and_errors_sorted() {
         3,
         "retried, then handed back"
     );
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn file_upload_errors_are_sorted_and_nothing_half_shared() {
+    let (fake, slack) = connected().await;
+    let chat = slack.chat();
+    let to = |user: &str| ReplyTarget {
+        user: Identity::new(Platform::Slack, user),
+        channel: None,
+        token: None,
+        trigger: None,
+    };
+    let caption = Message::new().line("Your file");
+    let file = [Attachment {
+        name: "survey-1.csv".into(),
+        media_type: "text/csv",
+        bytes: b"role,workbook\nmentor,4\n".to_vec(),
+    }];
+    let err = chat
+        .send_files(&to("UNOBODY"), &caption, &file)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ChatError::permanent("conversations.open: user_not_found")
+    );
+    assert!(fake.calls("files.getUploadURLExternal").is_empty());
+
+    fake.inject("files.getUploadURLExternal", Fault::Error("invalid_auth"));
+    let err = chat
+        .send_files(&to("UCOORD"), &caption, &file)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ChatError::permanent("files.getUploadURLExternal: invalid_auth")
+    );
+
+    // A rate limit on completing is waited out; the file is shared once, whole.
+    fake.inject(
+        "files.completeUploadExternal",
+        Fault::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
+    chat.send_files(&to("UCOORD"), &caption, &file)
+        .await
+        .unwrap();
+    let shared = fake.shared_files();
+    assert_eq!(shared.len(), 1);
+    assert_eq!(shared[0].bytes.as_deref(), Some(&file[0].bytes[..]));
+    assert_eq!(shared[0].shared_in.as_deref(), Some("DCOORD"));
+    assert_eq!(fake.calls("files.completeUploadExternal").len(), 2);
     fake.assert_clean();
 }
 
@@ -139,9 +193,16 @@ fn the_manifest_lists_exactly_what_the_bot_uses() {
         );
     }
     assert!(socket.contains("usage_hint: \"met | not-yet | help [note:TEXT]\""));
-    // Help alerts are DMs posted to a member id: the Messages tab must be on, no im: scope.
+    // Help alerts are DMs posted to a member id: the Messages tab must be on. Files are shared
+    // into a DM's channel id, which only conversations.open (im:write) gives; nothing reads DMs.
     assert!(socket.contains("messages_tab_enabled: true"));
-    assert!(!socket.contains("im:"), "no scope the bot does not use");
+    assert!(socket.contains("      - im:write\n") && socket.contains("      - files:write\n"));
+    for unused in ["im:read", "im:history", "files:read", "channels:history"] {
+        assert!(
+            !socket.contains(unused),
+            "no scope the bot does not use: {unused}"
+        );
+    }
     assert!(socket.contains("socket_mode_enabled: true"));
     assert!(socket.contains("interactivity:\n    is_enabled: true"));
     assert!(!socket.contains("url:"), "no public URL in Socket Mode");
