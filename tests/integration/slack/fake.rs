@@ -93,6 +93,8 @@ pub struct World {
 pub struct FakeSlack {
     pub world: Arc<Mutex<World>>,
     pub base: String,
+    /// Methods whose answers wait until the test releases them: slow Slack, without a clock.
+    gates: Arc<Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>>,
 }
 
 /// The published Web API spec (shared/specs beside the repository).
@@ -226,6 +228,10 @@ async fn web_api(
     body: Bytes,
 ) -> Response {
     let params = parameters(query.as_deref(), &headers, &body);
+    let gate = fake.gates.lock().unwrap().get(&method).cloned();
+    if let Some(gate) = gate {
+        let _open = gate.acquire().await;
+    }
     let mut w = fake.world.lock().unwrap();
     w.calls.push(Call {
         method: method.clone(),
@@ -519,6 +525,7 @@ impl FakeSlack {
                 ..World::default()
             })),
             base,
+            gates: Default::default(),
         };
         let router = Router::new()
             .route("/api/{method}", any(web_api))
@@ -527,6 +534,20 @@ impl FakeSlack {
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         fake
+    }
+
+    /// Holds every answer to `method` until [`FakeSlack::release`].
+    pub fn hold(&self, method: &str) {
+        self.gates
+            .lock()
+            .unwrap()
+            .insert(method.into(), Arc::new(tokio::sync::Semaphore::new(0)));
+    }
+
+    pub fn release(&self, method: &str) {
+        if let Some(gate) = self.gates.lock().unwrap().remove(method) {
+            gate.close();
+        }
     }
 
     pub fn api_url(&self) -> String {
@@ -611,7 +632,8 @@ impl FakeSlack {
 
 /// Polls `check` until it holds: for work that lands after an acknowledgement.
 pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    // Generous: it returns as soon as the check holds; only a loaded machine gets near it.
+    let deadline = Instant::now() + Duration::from_secs(60);
     while !check() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(10)).await;

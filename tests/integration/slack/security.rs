@@ -7,6 +7,9 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use serde_json::json;
 use tandem::adapters::slack::verify;
+use tandem::app::{Caller, Input, Invocation, Outcome};
+use tandem::commands::Root;
+use tandem::domain::{Identity, Platform};
 use tandem::store;
 
 use super::fake::eventually;
@@ -137,8 +140,29 @@ async fn events_are_processed_once(db: TestDb) {
 
 async fn slow_work_is_answered_later(db: TestDb) {
     let t = SlackTest::build(db, false, Duration::ZERO).await;
-    let reply = t.mentoring("UCOORD", "intake create Gamma").await;
+    let made = t
+        .app
+        .handle(Invocation {
+            caller: Caller::person(Identity::new(Platform::Slack, "UCOORD"), "gina"),
+            channel: None,
+            input: Input::Text {
+                root: Root::Mentoring,
+                text: "intake create Gamma".into(),
+            },
+        })
+        .await;
+    assert_eq!(made.outcome, Outcome::Done);
+    // Making the pair's channel waits on Slack until the test lets it answer.
+    t.fake.hold("conversations.create");
+    let reply = t
+        .mentoring("UCOORD", "pair <@UMENTOR|mia> <@UMENTEE|ned>")
+        .await;
     assert!(text_of(&reply).contains("Working on it"), "{reply}");
+    assert!(
+        t.fake.responses("cmd1").is_empty(),
+        "nothing before Slack answers"
+    );
+    t.fake.release("conversations.create");
     eventually("the late answer", || !t.fake.responses("cmd1").is_empty()).await;
     let late = &t.fake.responses("cmd1")[0];
     assert!(text_of(late).contains("Gamma"), "{late}");
