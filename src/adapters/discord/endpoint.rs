@@ -2,17 +2,22 @@
 //! timestamp window before anything else (a failure is a 401 that changes nothing), answers
 //! PING with PONG, and hands every other interaction to the shared interaction code.
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use http_body::{Frame, SizeHint};
+use http_body_util::Full;
 use serenity::model::application::Interaction;
 
-use super::interactions::Interactions;
+use super::interactions::{Ack, Interactions};
 use super::verify::Verifier;
 
 #[derive(Clone)]
@@ -56,7 +61,45 @@ async fn receive(State(endpoint): State<Endpoint>, headers: HeaderMap, body: Byt
         return axum::Json(serde_json::json!({ "type": 1 })).into_response();
     }
     let ack = endpoint.interactions.respond(interaction).await;
-    let body = ack.body.clone();
-    ack.sent();
-    axum::Json(body).into_response()
+    let json = serde_json::to_vec(&ack.body).unwrap_or_default();
+    let body = Answer {
+        body: Full::new(Bytes::from(json)),
+        ack: Some(ack),
+    };
+    ([(CONTENT_TYPE, "application/json")], Body::new(body)).into_response()
+}
+
+/// The first answer's body. Follow-ups may only go out once Discord has it, so the answer counts
+/// as sent when the server is done writing this body (and drops it), not when it is handed over.
+struct Answer {
+    body: Full<Bytes>,
+    ack: Option<Ack>,
+}
+
+impl HttpBody for Answer {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        if let Some(ack) = self.ack.take() {
+            ack.sent();
+        }
+    }
 }

@@ -26,6 +26,8 @@ const INVALID_WINDOW: Duration = Duration::from_secs(600);
 const LONGEST_WAIT: Duration = Duration::from_secs(30);
 const ATTEMPTS: usize = 4;
 const TIMEOUT: Duration = Duration::from_secs(15);
+/// Discord's JSON error code for a webhook (or interaction token) it does not know.
+const UNKNOWN_WEBHOOK: u64 = 10015;
 
 /// Why a call failed. `status` and `code` are Discord's; the token is never in here.
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
@@ -309,7 +311,19 @@ impl Rest {
                 continue;
             }
             last = refused(status, &body);
-            if status.is_server_error() && call.repeatable {
+            // Over HTTP interactions our first answer is still on its way to Discord when a
+            // follow-up may already be sent: Discord does not know the webhook yet. Nothing was
+            // made, so trying again is safe.
+            let too_early = status == StatusCode::NOT_FOUND
+                && call.path.starts_with("/webhooks/")
+                && matches!(
+                    last,
+                    RestError::Refused {
+                        code: Some(UNKNOWN_WEBHOOK),
+                        ..
+                    }
+                );
+            if (status.is_server_error() && call.repeatable) || too_early {
                 tokio::time::sleep(backoff).await;
                 backoff *= 2;
                 continue;

@@ -34,6 +34,8 @@ pub struct Call {
     /// The `files[n]` parts of a multipart request.
     pub files: Vec<FilePart>,
     pub at: Instant,
+    /// A follow-up refused because the interaction's first answer had not arrived yet.
+    pub too_early: bool,
 }
 
 /// One uploaded file, as the fake received it.
@@ -66,6 +68,8 @@ pub struct World {
     pub commands: Vec<Value>,
     pub nonces: HashMap<String, Value>,
     pub threads: Vec<Value>,
+    /// Interaction tokens whose first answer Discord has (callback, or HTTP response read).
+    pub answered: std::collections::HashSet<String>,
     faults: Vec<(String, Fault)>,
     next_id: u64,
     /// Requests in the last second, for the global limit.
@@ -116,8 +120,19 @@ impl FakeDiscord {
         self.lock().faults.push((path.to_string(), fault));
     }
 
+    /// Every call, except follow-ups refused for coming before the first answer (the adapter
+    /// tries those again; [`FakeDiscord::too_early`] counts them).
     pub fn calls(&self) -> Vec<Call> {
-        self.lock().calls.clone()
+        self.lock()
+            .calls
+            .iter()
+            .filter(|c| !c.too_early)
+            .cloned()
+            .collect()
+    }
+
+    pub fn too_early(&self) -> usize {
+        self.lock().calls.iter().filter(|c| c.too_early).count()
     }
 
     pub fn calls_to(&self, method: &str, path_contains: &str) -> Vec<Call> {
@@ -254,6 +269,7 @@ async fn serve(
         body: body.clone(),
         files: files.clone(),
         at: now,
+        too_early: false,
     });
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bot {TOKEN}")) {
         return error(401, 0, "401: Unauthorized");
@@ -613,7 +629,17 @@ fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
             w.commands = stored.clone();
             ok(Value::Array(stored))
         }
-        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["interactions", _, token, "callback"]) => {
+            w.answered.insert(token.to_string());
+            StatusCode::NO_CONTENT.into_response()
+        }
+        // Follow-ups before the interaction's first answer reached Discord are refused.
+        ("PATCH" | "POST", ["webhooks", _, token, ..]) if !w.answered.contains(*token) => {
+            if let Some(call) = w.calls.last_mut() {
+                call.too_early = true;
+            }
+            error(404, 10015, "Unknown Webhook")
+        }
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) => {
             let id = w.id();
             ok(message(&id, "1", &body))

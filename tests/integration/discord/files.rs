@@ -178,6 +178,8 @@ async fn a_survey_chart_and_export_follow_up_privately(db: TestDb) {
 
 async fn files_beyond_discords_limits_are_refused(db: TestDb) {
     let w = DiscordWorld::new(db).await;
+    // As if Discord had this interaction's first answer already.
+    w.fake.lock().answered.insert("token-limits".into());
     let target = ReplyTarget {
         user: Identity::new(Platform::Discord, GINA.id),
         channel: None,

@@ -135,7 +135,26 @@ impl DiscordWorld {
         self.post_raw(&body, &timestamp, &signature).await
     }
 
+    /// Posts an interaction as Discord would; once its answer is read, Discord knows the
+    /// interaction was answered and accepts follow-ups on its token.
     pub async fn post_raw(&self, body: &str, timestamp: &str, signature: &str) -> (u16, Value) {
+        let (status, answer) = self.post_unmarked(body, timestamp, signature).await;
+        if let Some(token) = serde_json::from_str::<Value>(body)
+            .ok()
+            .and_then(|i| i["token"].as_str().map(String::from))
+        {
+            self.fake.lock().answered.insert(token);
+        }
+        (status, answer)
+    }
+
+    /// Posts an interaction whose answer Discord has not received yet, as far as the fake knows.
+    pub async fn post_unmarked(
+        &self,
+        body: &str,
+        timestamp: &str,
+        signature: &str,
+    ) -> (u16, Value) {
         let response = self
             .http
             .post(&self.endpoint)

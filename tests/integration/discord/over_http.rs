@@ -19,6 +19,7 @@ on_both_backends!(
     the_resume_button_is_recorded_and_updates_the_message,
     repeated_interactions_are_handled_once,
     typed_text_never_pings,
+    a_follow_up_ahead_of_the_first_answer_is_tried_again,
 );
 
 async fn count(w: &DiscordWorld, table: &str) -> i64 {
@@ -326,4 +327,36 @@ async fn typed_text_never_pings(db: TestDb) {
     );
     assert!(!payloads::words(&welcome.body).contains("@everyone"));
     w.fake.assert_clean();
+}
+
+/// Over HTTP, the follow-up of a deferred answer can reach Discord before the answer itself has:
+/// Discord refuses it (Unknown Webhook), and the adapter tries again instead of losing it.
+async fn a_follow_up_ahead_of_the_first_answer_is_tried_again(db: TestDb) {
+    let w = DiscordWorld::new(db).await;
+    intake(&w, "Y1").await;
+    let command = mentoring(
+        &GINA,
+        &["pair"],
+        vec![person("mentor", &AROHA), person("mentee", &BEN)],
+        &[&AROHA, &BEN],
+    );
+    let body = command.to_string();
+    let ts = w.app.now().unix_seconds().to_string();
+    let (status, answer) = w.post_unmarked(&body, &ts, &sign(&ts, &body)).await;
+    assert_eq!((status, answer["type"].clone()), (200, json!(5)));
+    for _ in 0..500 {
+        if w.fake.too_early() > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    assert!(w.fake.too_early() > 0, "the edit raced the answer");
+    let token = command["token"].as_str().unwrap().to_string();
+    w.fake.lock().answered.insert(token);
+    let edits = w.fake.wait_for("PATCH", "/messages/@original", 1).await;
+    assert!(
+        payloads::words(&edits[0].body).contains("Paired"),
+        "{}",
+        edits[0].body
+    );
 }
