@@ -257,7 +257,7 @@ pub fn profile(person: &Participant, own: bool, changed: bool) -> Message {
     };
     Message::new()
         .line(heading)
-        .field("City", city)
-        .field("Time zone", zone)
+        .line(Text::new().plain("• City: ").append(city))
+        .line(Text::new().plain("• Time zone: ").append(zone))
         .line(hint)
 }
