@@ -16,7 +16,7 @@ use crate::app::{App, Caller, Input, Invocation, Outcome, Settings};
 use crate::chat::Chats;
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::commands::Root;
-use crate::config::{DatabaseArgs, RunConfig};
+use crate::config::{DatabaseArgs, ProgramArgs, RunConfig};
 use crate::domain::{Identity, Platform};
 use crate::messages;
 use crate::store::Store;
@@ -84,6 +84,8 @@ pub enum ScheduleCommand {
 pub struct CalendarArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub program: ProgramArgs,
     #[command(subcommand)]
     pub command: CalendarCommand,
 }
@@ -140,6 +142,8 @@ pub struct DemoArgs {
 pub struct AdminArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub program: ProgramArgs,
     /// The command after `/mentoring`, e.g. `intake create "2027 February" tz:Australia/Sydney`.
     #[arg(required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
     pub words: Vec<String>,
@@ -217,7 +221,7 @@ async fn calendar(args: CalendarArgs) -> anyhow::Result<()> {
         store,
         Arc::new(SystemClock),
         Chats::new(),
-        Settings::default(),
+        args.program.settings(None),
     );
     let ics = app
         .program_ics(intake.as_deref())
@@ -237,7 +241,7 @@ async fn admin(args: AdminArgs) -> anyhow::Result<()> {
         store,
         Arc::new(SystemClock),
         Chats::new(),
-        Settings::default(),
+        args.program.settings(None),
     );
     let caller = Caller {
         operator: true,

@@ -2,10 +2,12 @@
 //! from the environment (STYLE 8).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use chrono_tz::Tz;
 use secrecy::SecretString;
 
+use crate::app::Settings;
 use crate::domain::time::parse_zone;
 use crate::domain::{Identity, Platform};
 
@@ -35,6 +37,20 @@ pub struct RunConfig {
     #[arg(long, env = "TANDEM_COORDINATORS", value_parser = parse_coordinators, default_value = "")]
     pub coordinators: Coordinators,
 
+    #[command(flatten)]
+    pub program: ProgramArgs,
+
+    #[command(flatten)]
+    pub discord: DiscordArgs,
+
+    #[command(flatten)]
+    pub slack: SlackArgs,
+}
+
+/// How the program runs, for `tandem run` and for the subcommands that change it (`tandem admin`
+/// adds intakes and webinars the same way the bot does).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProgramArgs {
     /// Default IANA time zone for new intakes.
     #[arg(long, env = "TANDEM_TIMEZONE", value_parser = parse_timezone, default_value = "UTC")]
     pub timezone: Tz,
@@ -51,12 +67,28 @@ pub struct RunConfig {
     /// Hours before a webinar that reminders go out, e.g. `168,24,1`.
     #[arg(long, env = "TANDEM_WEBINAR_REMINDER_HOURS", value_delimiter = ',', default_values_t = [168u64, 24, 1])]
     pub webinar_reminder_hours: Vec<u64>,
+}
 
-    #[command(flatten)]
-    pub discord: DiscordArgs,
-
-    #[command(flatten)]
-    pub slack: SlackArgs,
+impl ProgramArgs {
+    /// The app's settings; links point at `listen` unless `TANDEM_PUBLIC_URL` says otherwise.
+    pub fn settings(&self, listen: Option<SocketAddr>) -> Settings {
+        let defaults = Settings::default();
+        Settings {
+            default_zone: self.timezone,
+            checkin_grace: Duration::from_secs(self.checkin_grace_hours * 3600),
+            public_url: match (&self.public_url, listen) {
+                (Some(url), _) => url.clone(),
+                (None, Some(listen)) => format!("http://{listen}"),
+                (None, None) => defaults.public_url.clone(),
+            },
+            webinar_reminders: self
+                .webinar_reminder_hours
+                .iter()
+                .map(|h| Duration::from_secs(h * 3600))
+                .collect(),
+            ..defaults
+        }
+    }
 }
 
 /// Discord settings (docs/discord.md). The bot token is a secret: read from the environment only.

@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use crate::adapters::discord::{self, Discord, DiscordSettings};
 use crate::adapters::http;
 use crate::adapters::slack::{Slack, SlackSettings};
-use crate::app::{App, Settings};
+use crate::app::App;
 use crate::chat::Chats;
 use crate::clock::SystemClock;
 use crate::config::RunConfig;
@@ -52,20 +52,7 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         store,
         Arc::new(SystemClock),
         chats,
-        Settings {
-            default_zone: config.timezone,
-            checkin_grace: Duration::from_secs(config.checkin_grace_hours * 3600),
-            public_url: config
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", config.listen)),
-            webinar_reminders: config
-                .webinar_reminder_hours
-                .iter()
-                .map(|h| Duration::from_secs(h * 3600))
-                .collect(),
-            ..Settings::default()
-        },
+        config.program.settings(Some(config.listen)),
     );
     app.bootstrap_coordinators(&config.coordinators.0).await?;
     if app.chats.is_empty() {

@@ -213,4 +213,37 @@ fn admin_runs_commands_against_the_database() {
     );
     let said = admin(&["pairs"]);
     assert!(said.contains("U1 → U2 (active, slack"), "{said}");
+
+    // The bot's settings apply here too: the default zone, the reminder hours, the public URL.
+    let out = tandem()
+        .args(["admin", "intake", "create", "Wellington 2027"])
+        .env("TANDEM_DATABASE_URL", &database)
+        .env("TANDEM_TIMEZONE", "Pacific/Auckland")
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains("Pacific/Auckland"), "TANDEM_TIMEZONE: {said}");
+    let out = tandem()
+        .args([
+            "admin",
+            "webinar",
+            "add",
+            "Mentoring well",
+            "at:2030-03-04 19:00",
+        ])
+        .args(["intake:Wellington 2027"])
+        .env("TANDEM_DATABASE_URL", &database)
+        .env("TANDEM_WEBINAR_REMINDER_HOURS", "48")
+        .env("TANDEM_PUBLIC_URL", "https://tandem.example.org")
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains("https://tandem.example.org/calendar/webinars/1.ics"),
+        "TANDEM_PUBLIC_URL: {said}"
+    );
+    assert!(
+        said.contains("Reminders: 1 before it"),
+        "TANDEM_WEBINAR_REMINDER_HOURS: {said}"
+    );
 }
