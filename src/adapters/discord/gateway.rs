@@ -105,11 +105,20 @@ pub async fn start(interactions: Arc<Interactions>) -> anyhow::Result<Gateway> {
 /// Holds the gateway for as long as the process runs: at once on SQLite (one instance by
 /// design), on PostgreSQL only while this instance holds the advisory lock.
 pub async fn hold(store: Store, interactions: Arc<Interactions>) -> anyhow::Result<()> {
+    hold_checking_every(store, interactions, LOCK_RETRY_EVERY).await
+}
+
+/// [`hold`], checking for the lock every `period` (tests take turns faster).
+pub async fn hold_checking_every(
+    store: Store,
+    interactions: Arc<Interactions>,
+    period: Duration,
+) -> anyhow::Result<()> {
     if store.backend() == Backend::Sqlite {
         let _gateway = start(interactions).await?;
         return std::future::pending().await;
     }
-    let mut every = tokio::time::interval(LOCK_RETRY_EVERY);
+    let mut every = tokio::time::interval(period);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;

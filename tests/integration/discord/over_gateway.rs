@@ -9,7 +9,10 @@ use crate::on_both_backends;
 use crate::support::TestDb;
 use tandem::adapters::discord::gateway;
 
-on_both_backends!(the_gateway_pairs_clicks_and_resumes);
+on_both_backends!(
+    the_gateway_pairs_clicks_and_resumes,
+    one_instance_holds_the_gateway,
+);
 
 async fn the_gateway_pairs_clicks_and_resumes(db: TestDb) {
     let w = DiscordWorld::new(db).await;
@@ -65,4 +68,43 @@ async fn the_gateway_pairs_clicks_and_resumes(db: TestDb) {
     assert_eq!(callbacks[3].body["type"], 7);
     connection.stop().await;
     w.fake.assert_clean();
+}
+
+/// On PostgreSQL several instances share the work but only one holds the gateway (an advisory
+/// lock): the second waits while the first holds it and takes over when it stops. On SQLite
+/// there is one instance by design, and it connects at once.
+async fn one_instance_holds_the_gateway(db: TestDb) {
+    let w = DiscordWorld::new(db).await;
+    let every = std::time::Duration::from_millis(50);
+    let first = tokio::spawn(gateway::hold_checking_every(
+        w.db.store.clone(),
+        w.interactions.clone(),
+        every,
+    ));
+    w.gateway.ready().await;
+    assert_eq!(w.gateway.seen().identifies, 1);
+    if w.db.store.backend() == tandem::store::Backend::Sqlite {
+        first.abort();
+        return;
+    }
+    let other = tandem::store::Store::open(&w.db.url).await.unwrap();
+    let second = tokio::spawn(gateway::hold_checking_every(
+        other,
+        w.interactions.clone(),
+        every,
+    ));
+    // Several of the second instance's checks go by while the first holds the lock.
+    tokio::time::sleep(every * 6).await;
+    assert_eq!(w.gateway.seen().identifies, 1, "the second instance waits");
+    assert!(!second.is_finished(), "and keeps checking");
+    first.abort();
+    let _ = first.await;
+    for _ in 0..400 {
+        if w.gateway.seen().identifies == 2 {
+            break;
+        }
+        tokio::time::sleep(every).await;
+    }
+    assert_eq!(w.gateway.seen().identifies, 2, "the second takes over");
+    second.abort();
 }
