@@ -1,12 +1,12 @@
 //! `docs/commands.md`, generated from the command table so the reference never drifts from the
 //! code (a test compares the file with this output).
 
-use super::{Access, Place, Root, TABLE};
+use super::{Access, Place, Root, table};
 
 pub fn markdown() -> String {
     let mut out = String::from(
         "# Commands\n\n\
-         Generated from the command table (`src/commands/table.rs`); `cargo test` fails when this file\n\
+         Generated from the command table (`src/commands/table/`); `cargo test` fails when this file\n\
          and the table disagree, and `TANDEM_UPDATE_DOCS=1 cargo test` rewrites it.\n\n\
          On Slack and in the terminal, type the words, then the arguments: positional ones in order,\n\
          options as `key:value`, with quotes around values that have spaces (`intake:\"2027 February\"`).\n\
@@ -15,7 +15,7 @@ pub fn markdown() -> String {
          are IANA names such as `Australia/Sydney`. Without `intake:`, the newest active intake is meant.\n",
     );
     for root in Root::ALL {
-        let specs: Vec<_> = TABLE.iter().filter(|s| s.root == root).collect();
+        let specs: Vec<_> = table().filter(|s| s.root == root).collect();
         if specs.is_empty() {
             continue;
         }

@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use crate::domain::Platform;
 use crate::domain::checkin::Answer;
 pub use parse::{ParseError, Parsed, RawArgs, RawValue, bind, parse_text};
-pub use table::TABLE;
+pub use table::table;
 
 /// The slash commands Tandem registers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

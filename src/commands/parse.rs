@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 
-use super::{ArgKind, ArgSpec, ChannelMention, Command, CommandSpec, Mention, Place, Root, TABLE};
+use super::{ArgKind, ArgSpec, ChannelMention, Command, CommandSpec, Mention, Place, Root, table};
 use crate::domain::Platform;
 use crate::domain::time::{parse_date, parse_zone};
 
@@ -386,7 +386,7 @@ fn find_spec(root: Root, tokens: &[Token]) -> Result<(&'static CommandSpec, usiz
         .take_while(|t| !t.quoted && t.key.is_none())
         .map(|t| t.text.to_lowercase())
         .collect();
-    let candidates: Vec<&'static CommandSpec> = TABLE.iter().filter(|s| s.root == root).collect();
+    let candidates: Vec<&'static CommandSpec> = table().filter(|s| s.root == root).collect();
     let best = candidates
         .iter()
         .filter(|s| s.words.len() <= words.len() && s.words.iter().zip(&words).all(|(a, b)| a == b))
@@ -541,5 +541,5 @@ pub fn parse_channel(text: &str) -> Option<ChannelMention> {
 
 /// The spec of a command by its words, as Discord names it (`intake`, `create`).
 pub fn spec_for(root: Root, words: &[&str]) -> Option<&'static CommandSpec> {
-    TABLE.iter().find(|s| s.root == root && s.words == words)
+    table().find(|s| s.root == root && s.words == words)
 }

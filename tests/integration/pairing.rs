@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 
 use sqlx::Row;
 use tandem::app::{Caller, Input, Invocation, Outcome};
-use tandem::commands::{Access, Root, TABLE};
+use tandem::commands::{Access, Root, table};
 use tandem::domain::{Identity, Platform, Role};
 use tandem::store;
 
@@ -318,10 +318,7 @@ async fn coordinator_commands_are_refused_to_everyone_else(db: TestDb) {
     let t = TestApp::new(db).await;
     t.coordinator("intake create Y1").await;
     t.coordinator("pair @aroha @ben").await;
-    let coordinator_specs = TABLE
-        .iter()
-        .filter(|s| s.access == Access::Coordinator)
-        .count();
+    let coordinator_specs = table().filter(|s| s.access == Access::Coordinator).count();
     assert_eq!(
         COORDINATOR_EXAMPLES.len(),
         coordinator_specs,

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::outbound::{Call, Rest, RestError};
-use crate::commands::{Access, ArgKind, CommandSpec, Root, TABLE};
+use crate::commands::{Access, ArgKind, CommandSpec, Root, table};
 use crate::messages::discord as words;
 
 /// The subcommand that stands for a root's bare form when the root also has subcommands.
@@ -28,7 +28,7 @@ pub fn desired() -> Vec<Value> {
     Root::ALL
         .into_iter()
         .filter_map(|root| {
-            let specs: Vec<&CommandSpec> = TABLE.iter().filter(|s| s.root == root).collect();
+            let specs: Vec<&CommandSpec> = table().filter(|s| s.root == root).collect();
             (!specs.is_empty()).then(|| root_command(root, &specs))
         })
         .collect()

@@ -1,0 +1,76 @@
+//! What participants set for themselves and answer: how announcements reach them, their profile, the check-in.
+
+use super::*;
+
+pub(super) static SPECS: &[CommandSpec] = &[
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["announcements"],
+        args: &[positional(
+            "how",
+            ArgKind::Choice(&["dm", "channel"]),
+            "dm|channel",
+            "dm: always by direct message; channel: in your intake's channel when it has one.",
+        )],
+        access: Access::Anyone,
+        summary: "Choose how you get webinar reminders and announcements.",
+        build: |a: &mut Args| Command::AnnouncementsBy {
+            dm: a.text("how") == "dm",
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["profile"],
+        args: &[
+            keyed(
+                "city",
+                ArgKind::Text,
+                "CITY",
+                "Your city or region: meetups there invite you. `none` clears it.",
+            ),
+            keyed(
+                "tz",
+                ArgKind::Zone,
+                "ZONE",
+                "Your time zone, e.g. Pacific/Auckland.",
+            ),
+            keyed(
+                "user",
+                ArgKind::User,
+                "@PERSON",
+                "Coordinators only: whose profile to show or change.",
+            ),
+        ],
+        access: Access::Anyone,
+        summary: "Show or change your city (for meetup invitations) and time zone.",
+        build: |a: &mut Args| Command::Profile {
+            user: a.opt_user("user"),
+            city: a.opt_text("city"),
+            zone: a.zone("tz"),
+        },
+    },
+    CommandSpec {
+        root: Root::Checkin,
+        words: &[],
+        args: &[
+            positional(
+                "answer",
+                ArgKind::Choice(&["met", "not-yet", "help"]),
+                "met|not-yet|help",
+                "Whether you met this month, or would like help.",
+            ),
+            keyed(
+                "note",
+                ArgKind::Text,
+                "TEXT",
+                "Anything to add, for your coordinators.",
+            ),
+        ],
+        access: Access::Anyone,
+        summary: "Answer this month's check-in for your pair.",
+        build: |a: &mut Args| Command::Checkin {
+            answer: Answer::parse(&a.text("answer")).unwrap_or(Answer::NotYet),
+            note: a.opt_text("note"),
+        },
+    },
+];
