@@ -72,7 +72,10 @@ impl App {
                 jobs.insert(delivery.job_id.clone(), loaded);
             }
             let result = match jobs.get(&delivery.job_id).and_then(Option::as_ref) {
-                Some((job, batch)) => self.send(job, batch.as_ref(), delivery).await,
+                Some((job, batch)) => {
+                    let send = self.send(job, batch.as_ref(), delivery);
+                    crate::chat::sending_delivery(delivery.id.clone(), send).await
+                }
                 None => Ok(Sent::Skipped("its job is gone")),
             };
             report.add(self.record(delivery, result).await?);

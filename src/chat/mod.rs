@@ -149,6 +149,23 @@ pub trait Chat: Send + Sync {
     }
 }
 
+tokio::task_local! {
+    /// The scheduled delivery being sent, if any: the same on every attempt at it.
+    static DELIVERY: String;
+}
+
+/// Runs `send` as the sending of delivery `key`. A platform that can recognise a repeated message
+/// (Discord's nonce) derives it from the key, so a retry after a send whose answer was lost does
+/// not post a second copy.
+pub async fn sending_delivery<F: std::future::Future>(key: String, send: F) -> F::Output {
+    DELIVERY.scope(key, send).await
+}
+
+/// The key of the delivery being sent, when the current task is sending one.
+pub fn delivery_key() -> Option<String> {
+    DELIVERY.try_with(Clone::clone).ok()
+}
+
 /// How long work for a platform this instance is not connected to waits before another try.
 pub const NOT_CONNECTED_RETRY: Duration = Duration::from_secs(10 * 60);
 

@@ -22,6 +22,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use serenity::model::channel::{Message as DiscordMessage, PrivateChannel};
 use serenity::model::guild::Member as GuildMember;
+use sha2::{Digest, Sha256};
 
 use crate::chat::{
     Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget,
@@ -156,7 +157,7 @@ impl Discord {
         files: &[Attachment],
     ) -> Result<MessageRef, ChatError> {
         // The same nonce on every retry: Discord returns the first message instead of a second.
-        body["nonce"] = json!(nonce());
+        body["nonce"] = json!(nonce(channel_id, &body));
         body["enforce_nonce"] = json!(true);
         let sent: DiscordMessage = self
             .rest()
@@ -231,11 +232,34 @@ fn thread_name(name: &str) -> String {
     if name.is_empty() { "Chat".into() } else { name }
 }
 
-/// A message nonce: at most 25 characters, unique per send.
-fn nonce() -> String {
-    let id = new_id();
-    id[id.len() - 25..].to_string()
+/// A message nonce (at most 25 characters). For a scheduled delivery it is the same on every
+/// attempt at that message, so a retry after a send whose answer was lost returns the message
+/// already posted (within Discord's nonce window) instead of a second one; otherwise unique.
+fn nonce(channel_id: &str, body: &Value) -> String {
+    match crate::chat::delivery_key() {
+        Some(key) => {
+            let digest = Sha256::new()
+                .chain_update(key.as_bytes())
+                .chain_update([0])
+                .chain_update(channel_id.as_bytes())
+                .chain_update([0])
+                .chain_update(body.to_string().as_bytes())
+                .finalize();
+            digest
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()[..NONCE_MAX]
+                .to_string()
+        }
+        None => {
+            let id = new_id();
+            id[id.len() - NONCE_MAX..].to_string()
+        }
+    }
 }
+
+/// Discord's longest nonce.
+const NONCE_MAX: usize = 25;
 
 #[async_trait]
 impl Chat for Discord {

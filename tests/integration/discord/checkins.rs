@@ -18,6 +18,7 @@ on_both_backends!(
     a_check_in_lands_with_buttons_and_a_click_is_recorded,
     a_typed_answer_updates_the_prompt_and_help_reaches_coordinators,
     role_holders_hear_of_help_until_they_lose_the_role,
+    a_prompt_whose_answer_was_lost_is_not_posted_twice,
 );
 
 const MONTH: &str = "2026-12";
@@ -429,4 +430,39 @@ async fn role_holders_hear_of_help_until_they_lose_the_role(db: TestDb) {
         payloads::words(&refused["data"]).contains("coordinator"),
         "no role, no coordinator commands: {refused}"
     );
+}
+
+/// Discord creates the prompt but every answer to our request is lost (a proxy's 502): the
+/// delivery fails for now and is tried again later. The retry carries the same nonce, so Discord
+/// hands back the message it already has instead of posting a second prompt.
+async fn a_prompt_whose_answer_was_lost_is_not_posted_twice(db: TestDb) {
+    let w = DiscordWorld::new(db).await;
+    w.intake_with_pair(vec![text("tz", "Europe/London")]).await;
+    let channel = w.fake.pair_channels()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let prompts = || {
+        w.fake
+            .lock()
+            .messages
+            .values()
+            .filter(|m| m["channel_id"] == channel.as_str())
+            .filter(|m| payloads::words(m).contains("December 2026 check-in"))
+            .count()
+    };
+    for _ in 0..4 {
+        w.fake.inject(
+            &format!("/channels/{channel}/messages"),
+            super::fake::Fault::LostAnswer(502),
+        );
+    }
+    w.clock.set(utc(2026, 12, 7, 10, 1));
+    let report = w.app.run_due().await.unwrap();
+    assert_eq!((report.sent, report.retried), (0, 1), "{report:?}");
+    assert_eq!(prompts(), 1, "Discord has it, though we could not tell");
+    w.clock.set(utc(2026, 12, 7, 10, 2));
+    let report = w.app.run_due().await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    assert_eq!(prompts(), 1, "the retry found the prompt already posted");
 }

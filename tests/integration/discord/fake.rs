@@ -57,6 +57,8 @@ pub enum Fault {
     RouteLimited(f64),
     GlobalLimited(f64),
     Status(u16),
+    /// The request is carried out, but its answer is lost: a proxy's 502 after the fact.
+    LostAnswer(u16),
 }
 
 #[derive(Default)]
@@ -296,17 +298,32 @@ async fn serve(
             Fault::RouteLimited(after) => too_many(false, after),
             Fault::GlobalLimited(after) => too_many(true, after),
             Fault::Status(s) => error(s, 0, "injected"),
+            Fault::LostAnswer(s) => {
+                let _carried_out = serve_route(&mut w, &method, &path, body, &files);
+                error(s, 0, "injected after the fact")
+            }
         };
     }
+    serve_route(&mut w, &method, &path, body, &files)
+}
+
+/// What Discord does with a request that got past authorization, limits and faults.
+fn serve_route(
+    w: &mut World,
+    method: &Method,
+    path: &str,
+    body: Value,
+    files: &[FilePart],
+) -> Response {
     if !body.is_null()
-        && let Some(schema) = spec::request_schema(method.as_str(), &path)
+        && let Some(schema) = spec::request_schema(method.as_str(), path)
     {
         for problem in spec::check(schema, &body) {
             w.problems.push(format!("{method} {path}: {problem}"));
         }
     }
-    check_mentions(&mut w, &method, &path, &body);
-    if let Some(refused) = check_files(&body, &files) {
+    check_mentions(w, method, path, &body);
+    if let Some(refused) = check_files(&body, files) {
         return refused;
     }
     let mut response_body = body;
@@ -324,7 +341,7 @@ async fn serve(
                 .collect::<Vec<_>>()
         );
     }
-    route(&mut w, &method, &path, response_body)
+    route(w, method, path, response_body)
 }
 
 /// `payload_json` and the `files[n]` parts of a multipart body; `None` if it does not parse.
