@@ -67,6 +67,8 @@ pub fn demo_banner(overview: &DemoOverview, fresh: bool, database: &str) -> Stri
          \x20 /mentoring status                each pair's last check-in, quiet pairs first\n\
          \x20 /mentoring pairs                 the newest intake's pairs\n\
          \x20 :advance 10d                     move time on: the next check-ins arrive\n\
+         \x20 /webinars                        the webinar calendar, in your time\n\
+         \x20 /mentoring survey open end-of-program   then `as tess` and /survey\n\
          \x20 as aroha                         become a participant\n\
          \x20 /mentoring pause until:2027-01-31\n\
          \x20 :help                            the demo's own commands\n"
