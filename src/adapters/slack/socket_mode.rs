@@ -15,6 +15,8 @@ use tokio_tungstenite::tungstenite::Message as Frame;
 use super::inbound::{Ack, Inbound, SlashCommand};
 use super::outbound::{Client, sort};
 use crate::chat::ChatError;
+use crate::domain::Platform;
+use crate::store;
 
 /// First wait after a failed connection; doubled up to [`LONGEST_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
@@ -137,6 +139,11 @@ async fn handle(inbound: Inbound, envelope: Value, acks: mpsc::Sender<String>) {
         return;
     };
     let payload = envelope["payload"].clone();
+    if redelivered(&inbound, envelope["type"].as_str(), &payload).await {
+        tracing::debug!(envelope = %id, "a redelivered command or click, skipped");
+        let _ = acks.send(json!({ "envelope_id": id }).to_string()).await;
+        return;
+    }
     let answer = match envelope["type"].as_str() {
         Some("slash_commands") => match serde_json::from_value::<SlashCommand>(payload) {
             Ok(command) => inbound.command(command).await,
@@ -158,4 +165,27 @@ async fn handle(inbound: Inbound, envelope: Value, acks: mpsc::Sender<String>) {
     };
     // A closed channel means the socket went away; Slack redelivers what was not acknowledged.
     let _ = acks.send(frame.to_string()).await;
+}
+
+/// Whether a command or click was handled before: Slack redelivers an envelope whose
+/// acknowledgement it did not get (a dropped socket), and each person's action has its own
+/// `trigger_id`, so the second copy is recognised across instances. Events have their own
+/// `event_id` check.
+async fn redelivered(inbound: &Inbound, kind: Option<&str>, payload: &Value) -> bool {
+    if !matches!(kind, Some("slash_commands" | "interactive")) {
+        return false;
+    }
+    let Some(trigger) = payload["trigger_id"].as_str() else {
+        return false;
+    };
+    let app = inbound.app();
+    let key = format!("trigger:{trigger}");
+    match store::inbound::first_time(app.store.pool(), Platform::Slack, &key, app.now()).await {
+        Ok(first) => !first,
+        Err(err) => {
+            // Better a rare double than a dropped command: go on.
+            tracing::warn!(error = %err, "could not record a Slack trigger id");
+            false
+        }
+    }
 }

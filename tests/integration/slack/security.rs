@@ -20,7 +20,8 @@ use crate::support::TestDb;
 on_both_backends!(
     forged_stale_and_replayed_requests_change_nothing,
     events_are_processed_once,
-    slow_work_is_answered_later
+    slow_work_is_answered_later,
+    socket_mode_redeliveries_are_handled_once,
 );
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -167,4 +168,27 @@ async fn slow_work_is_answered_later(db: TestDb) {
     let late = &t.fake.responses("cmd1")[0];
     assert!(text_of(late).contains("Gamma"), "{late}");
     assert_ne!(late["replace_original"], true);
+}
+
+/// Slack redelivers a Socket Mode envelope whose acknowledgement it did not get, under a new
+/// envelope id: the command (known by its trigger id) is carried out once.
+async fn socket_mode_redeliveries_are_handled_once(db: TestDb) {
+    let t = SlackTest::socket_mode(db).await;
+    let socket = t.socket.as_ref().unwrap();
+    let command = json!({
+        "token": "legacy", "team_id": "T0FAKE", "team_domain": "fake", "channel_id": "CGENERAL",
+        "channel_name": "general", "user_id": "UCOORD", "user_name": "gina",
+        "command": "/mentoring", "text": "intake create Delta", "api_app_id": "A0FAKE",
+        "response_url": t.fake.response_url("delta"), "trigger_id": "777.1.trigger",
+    });
+    let first = socket
+        .envelope("env-a", "slash_commands", command.clone())
+        .await;
+    assert!(text_of(&first["payload"]).contains("Delta"), "{first}");
+    let again = socket.envelope("env-b", "slash_commands", command).await;
+    assert!(
+        again.get("payload").is_none(),
+        "acknowledged, nothing more: {again}"
+    );
+    assert_eq!(intakes(&t).await, 1);
 }
