@@ -42,6 +42,8 @@ pub enum CliCommand {
     Admin(AdminArgs),
     /// Apply the database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Make the pairs in a roster (CSV, one pair a row): `tandem import roster.csv --dry-run`.
+    Import(ImportArgs),
     /// Look at the schedules: `tandem schedule list`, `tandem schedule next --count 10`.
     Schedule(ScheduleArgs),
     /// The program calendar: `tandem calendar export --intake NAME --out webinars.ics`.
@@ -139,6 +141,22 @@ pub struct DemoArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub program: ProgramArgs,
+    /// The roster: a header line, then one pair a row (docs/operations.md lists the columns).
+    pub roster: PathBuf,
+    /// The intake for rows whose intake column is empty; the newest active intake when left out.
+    #[arg(long)]
+    pub intake: Option<String>,
+    /// Check the roster and show what would happen, changing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct AdminArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -154,6 +172,7 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
         CliCommand::Run(config) => crate::run::run(*config).await,
         CliCommand::Demo(args) => demo(args).await,
         CliCommand::Admin(args) => admin(args).await,
+        CliCommand::Import(args) => import(args).await,
         CliCommand::Discord(DiscordCommand::InviteUrl { application_id }) => {
             println!(
                 "{}",
@@ -180,6 +199,11 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The app for a one-off subcommand: the real clock, no platform connected.
+fn offline_app(store: Store, settings: Settings) -> App {
+    App::new(store, Arc::new(SystemClock), Chats::new(), settings)
+}
+
 /// Words from the shell, quoted again where they had spaces, so the command table parses them
 /// exactly as it parses chat text.
 pub fn join_words(words: &[String]) -> String {
@@ -200,12 +224,7 @@ pub fn join_words(words: &[String]) -> String {
 
 async fn schedule(args: ScheduleArgs) -> anyhow::Result<()> {
     let store = Store::open(&args.database.database_url).await?;
-    let app = App::new(
-        store,
-        Arc::new(SystemClock),
-        Chats::new(),
-        Settings::default(),
-    );
+    let app = offline_app(store, Settings::default());
     let message = match args.command {
         ScheduleCommand::List => messages::schedule_list(&app.schedules().await?),
         ScheduleCommand::Next { count } => messages::upcoming(&app.upcoming(count).await?),
@@ -217,12 +236,7 @@ async fn schedule(args: ScheduleArgs) -> anyhow::Result<()> {
 async fn calendar(args: CalendarArgs) -> anyhow::Result<()> {
     let CalendarCommand::Export { intake, out } = args.command;
     let store = Store::open(&args.database.database_url).await?;
-    let app = App::new(
-        store,
-        Arc::new(SystemClock),
-        Chats::new(),
-        args.program.settings(None),
-    );
+    let app = offline_app(store, args.program.settings(None));
     let ics = app
         .program_ics(intake.as_deref())
         .await?
@@ -237,12 +251,7 @@ async fn calendar(args: CalendarArgs) -> anyhow::Result<()> {
 
 async fn admin(args: AdminArgs) -> anyhow::Result<()> {
     let store = Store::open(&args.database.database_url).await?;
-    let app = App::new(
-        store,
-        Arc::new(SystemClock),
-        Chats::new(),
-        args.program.settings(None),
-    );
+    let app = offline_app(store, args.program.settings(None));
     let caller = Caller {
         operator: true,
         ..Caller::person(Identity::new(Platform::Console, "operator"), "operator")
@@ -272,6 +281,38 @@ async fn admin(args: AdminArgs) -> anyhow::Result<()> {
         Outcome::Done => Ok(()),
         _ => anyhow::bail!("nothing was changed"),
     }
+}
+
+/// Checks every row first and changes nothing unless all of them pass; the spaces are left to
+/// the running bot, which opens missing ones (no platform is connected here).
+async fn import(args: ImportArgs) -> anyhow::Result<()> {
+    use crate::messages::roster as words;
+    let file = args.roster.display().to_string();
+    let source = std::fs::read(&args.roster).with_context(|| format!("could not read {file}"))?;
+    let store = Store::open(&args.database.database_url).await?;
+    let app = offline_app(store, args.program.settings(None));
+    let plan = match app.check_roster(&source, args.intake.as_deref()).await? {
+        Ok(plan) => plan,
+        Err(problems) => {
+            for problem in &problems {
+                println!("{}", words::roster_problem(&file, problem));
+            }
+            anyhow::bail!(words::roster_rejected(&file, problems.len()));
+        }
+    };
+    if args.dry_run {
+        for row in &plan.rows {
+            println!("{}", words::roster_row(&file, row));
+        }
+        println!("{}", words::roster_summary(&plan, true, 0));
+        return Ok(());
+    }
+    let invited = app.write_roster(&plan).await.map_err(|err| match err {
+        crate::app::AppError::User(rule) => anyhow::anyhow!(words::roster_refused(&file, &rule)),
+        crate::app::AppError::Internal(err) => err.context("nothing was imported"),
+    })?;
+    println!("{}", words::roster_summary(&plan, false, invited));
+    Ok(())
 }
 
 async fn demo(args: DemoArgs) -> anyhow::Result<()> {

@@ -8,8 +8,8 @@ use chrono_tz::Tz;
 use secrecy::SecretString;
 
 use crate::app::Settings;
+use crate::domain::Identity;
 use crate::domain::time::parse_zone;
-use crate::domain::{Identity, Platform};
 
 /// Where the database is; shared by every subcommand that opens it.
 #[derive(Debug, Clone, clap::Args)]
@@ -168,20 +168,7 @@ pub struct Coordinators(pub Vec<Identity>);
 pub fn parse_coordinators(text: &str) -> Result<Coordinators, String> {
     let mut out = Vec::new();
     for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (platform, id) = item.split_once(':').ok_or_else(|| {
-            format!("\"{item}\" should look like slack:U012AB or discord:80351110224678912")
-        })?;
-        let platform = Platform::parse(&platform.to_lowercase()).ok_or_else(|| {
-            format!("\"{platform}\" is not a platform: use slack, discord or console")
-        })?;
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
-        {
-            return Err(format!("\"{id}\" is not a user id"));
-        }
-        out.push(Identity::new(platform, id));
+        out.push(Identity::parse_account(item)?);
     }
     Ok(Coordinators(out))
 }
@@ -194,6 +181,7 @@ pub fn parse_timezone(text: &str) -> Result<Tz, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Platform;
 
     #[test]
     fn coordinators_are_platform_and_id() {

@@ -16,6 +16,7 @@ pub mod pausing;
 mod people;
 mod profile;
 mod resources;
+pub mod roster;
 pub mod scheduler;
 mod series;
 mod spaces;

@@ -7,7 +7,7 @@ use super::{App, AppResult, Caller, Reply, UserError};
 use crate::commands::Mention;
 use crate::domain::{Intake, Pair, Participant, Platform, Role, new_id};
 use crate::messages;
-use crate::store;
+use crate::store::{self, WriteTx};
 
 /// One line of `/mentoring pairs`.
 #[derive(Debug, Clone)]
@@ -28,21 +28,11 @@ impl App {
         let intake = self.active_intake_named(intake.as_deref()).await?;
         let mentor = self.resolve(caller, &mentor).await?;
         let mentee = self.resolve(caller, &mentee).await?;
-        if mentor.person().id == mentee.person().id {
-            return Err(UserError::SelfPairing.into());
-        }
-        let platform = shared_platform(caller.identity.platform, mentor.person(), mentee.person())?;
-        let pair = Pair {
-            id: new_id(),
-            intake_id: intake.id.clone(),
-            mentor_id: mentor.person().id.clone(),
-            mentee_id: mentee.person().id.clone(),
-            platform,
-            space_id: None,
-            created_at: self.now(),
-            ended_at: None,
-        };
-        self.record_pair(&intake, &pair, &mentor, &mentee).await?;
+        let pair = self.new_pair(&intake, &mentor, &mentee, caller.identity.platform)?;
+        let mut tx = self.store.begin().await?;
+        self.record_pair(&mut tx, &intake, &pair, &mentor, &mentee)
+            .await?;
+        tx.commit().await?;
         let opened = self.open_space(&pair).await;
         let space = opened.as_ref().ok().cloned();
         let trouble = opened.err().map(|e| e.to_string());
@@ -55,9 +45,36 @@ impl App {
         )))
     }
 
-    /// Registers newcomers, stores the pair and enrols both members, or changes nothing.
-    async fn record_pair(
+    /// The pair `/mentoring pair` would make, once the rules that need no write are met: nobody
+    /// pairs with themselves, and both members share a platform (`preferred` when they can).
+    pub(crate) fn new_pair(
         &self,
+        intake: &Intake,
+        mentor: &Named,
+        mentee: &Named,
+        preferred: Platform,
+    ) -> AppResult<Pair> {
+        if mentor.person().id == mentee.person().id {
+            return Err(UserError::SelfPairing.into());
+        }
+        let platform = shared_platform(preferred, mentor.person(), mentee.person())?;
+        Ok(Pair {
+            id: new_id(),
+            intake_id: intake.id.clone(),
+            mentor_id: mentor.person().id.clone(),
+            mentee_id: mentee.person().id.clone(),
+            platform,
+            space_id: None,
+            created_at: self.now(),
+            ended_at: None,
+        })
+    }
+
+    /// Registers newcomers, stores the pair and enrols both members inside the caller's
+    /// transaction; on an error the caller drops it and nothing is changed.
+    pub(crate) async fn record_pair(
+        &self,
+        tx: &mut WriteTx,
         intake: &Intake,
         pair: &Pair,
         mentor: &Named,
@@ -67,10 +84,9 @@ impl App {
             person: who.person().display_name.clone(),
             intake: intake.name.clone(),
         };
-        let mut tx = self.store.begin().await?;
-        mentor.register(&mut tx).await?;
-        mentee.register(&mut tx).await?;
-        if let Err(err) = store::pairs::insert(&mut *tx, pair).await {
+        mentor.register(tx).await?;
+        mentee.register(tx).await?;
+        if let Err(err) = store::pairs::insert(&mut **tx, pair).await {
             if store::is_unique_violation(&err) {
                 let who = self.already_paired_one(intake, &[mentor, mentee]).await;
                 return Err(already(who.unwrap_or(mentor)).into());
@@ -79,7 +95,7 @@ impl App {
         }
         for (who, role) in [(mentor, Role::Mentor), (mentee, Role::Mentee)] {
             let enrolled = store::participants::enrol(
-                &mut *tx,
+                &mut **tx,
                 &intake.id,
                 &who.person().id,
                 role,
@@ -91,7 +107,6 @@ impl App {
                 return Err(already(who).into());
             }
         }
-        tx.commit().await?;
         Ok(())
     }
 

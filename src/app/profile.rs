@@ -6,8 +6,9 @@ use chrono_tz::Tz;
 use super::people::Named;
 use super::{App, AppResult, Caller, Reply, UserError};
 use crate::commands::Mention;
+use crate::domain::Participant;
 use crate::messages;
-use crate::store;
+use crate::store::{self, WriteTx};
 
 /// `city:none` clears the city.
 const CLEAR: &str = "none";
@@ -42,27 +43,44 @@ impl App {
             return Ok(Reply::private(messages::profile(&person, own, false)));
         }
         if let Some(typed) = city {
-            let typed = typed.trim();
-            if typed.chars().count() > CITY_MAX_CHARS {
-                return Err(UserError::CityTooLong(CITY_MAX_CHARS).into());
-            }
-            person.city = (!typed.eq_ignore_ascii_case(CLEAR)).then(|| typed.to_string());
+            person.city = typed_city(&typed)?;
         }
         if zone.is_some() {
             person.zone = zone;
         }
         let mut tx = self.store.begin().await?;
-        store::participants::set_place(&mut *tx, &person.id, person.city.as_deref(), person.zone)
-            .await?;
-        let invited = match &person.city {
-            Some(city) => self.invite_latecomer(&mut tx, &person.id, city).await?,
-            None => 0,
-        };
+        let invited = self.store_place(&mut tx, &person).await?;
         tx.commit().await?;
         let mut reply = messages::profile(&person, own, true);
         if invited > 0 {
             reply = reply.line(messages::invited_late(invited, own));
         }
         Ok(Reply::private(reply))
+    }
+}
+
+/// A typed city, trimmed; `none` clears it.
+pub(crate) fn typed_city(typed: &str) -> Result<Option<String>, UserError> {
+    let typed = typed.trim();
+    if typed.chars().count() > CITY_MAX_CHARS {
+        return Err(UserError::CityTooLong(CITY_MAX_CHARS));
+    }
+    Ok((!typed.eq_ignore_ascii_case(CLEAR)).then(|| typed.to_string()))
+}
+
+impl App {
+    /// Stores the person's city and zone; a meetup already announced in their city still
+    /// invites them. Returns how many invitations that added.
+    pub(crate) async fn store_place(
+        &self,
+        tx: &mut WriteTx,
+        person: &Participant,
+    ) -> AppResult<usize> {
+        store::participants::set_place(&mut **tx, &person.id, person.city.as_deref(), person.zone)
+            .await?;
+        match &person.city {
+            Some(city) => self.invite_latecomer(tx, &person.id, city).await,
+            None => Ok(0),
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod checkin;
 pub mod intake;
 pub mod pair;
 pub mod participant;
+pub mod roster;
 pub mod schedule;
 pub mod survey;
 pub mod time;

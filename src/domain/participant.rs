@@ -47,6 +47,27 @@ impl Identity {
     }
 }
 
+impl Identity {
+    /// An account as the operator writes it: `slack:U012AB`, `discord:80351110224678912` or
+    /// `console:aroha` (`TANDEM_COORDINATORS`, roster files).
+    pub fn parse_account(text: &str) -> Result<Identity, String> {
+        let (platform, id) = text.trim().split_once(':').ok_or_else(|| {
+            format!("\"{text}\" should look like slack:U012AB or discord:80351110224678912")
+        })?;
+        let platform = Platform::parse(&platform.to_lowercase()).ok_or_else(|| {
+            format!("\"{platform}\" is not a platform: use slack, discord or console")
+        })?;
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
+            return Err(format!("\"{id}\" is not a user id"));
+        }
+        Ok(Identity::new(platform, id))
+    }
+}
+
 impl std::fmt::Display for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}", self.platform.as_str(), self.user_id)

@@ -11,6 +11,7 @@ mod files;
 mod meetups;
 mod program;
 mod resources;
+pub mod roster;
 pub mod slack;
 pub mod survey;
 mod survey_results;

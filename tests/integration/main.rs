@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod discord;
 mod docs;
+mod import;
 mod meetups;
 mod migrations;
 mod pairing;

@@ -114,13 +114,16 @@ fn checked(values: &[&str]) -> Value {
 /// `user` presses Send on the modal `view` with `answers`: the acknowledgement's body (HTTP) or
 /// its payload (Socket Mode).
 async fn submit(t: &SlackTest, user: &str, view: &Value, answers: &[(&str, Value)]) -> Value {
+    // Slack gives every interaction its own trigger id.
+    static SUBMITTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = SUBMITTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let mut sent = view.clone();
     sent["id"] = json!("V0SUBMIT");
     sent["state"] = state(answers);
     let payload = json!({
         "type": "view_submission", "team": { "id": "T0FAKE", "domain": "fake" },
         "user": { "id": user, "username": user.to_lowercase(), "name": user.to_lowercase(), "team_id": "T0FAKE" },
-        "api_app_id": "A0FAKE", "token": "legacy", "trigger_id": "9.9.trigger",
+        "api_app_id": "A0FAKE", "token": "legacy", "trigger_id": format!("{n}.9.trigger"),
         "view": sent, "response_urls": [],
     });
     t.interaction(payload).await
