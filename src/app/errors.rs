@@ -62,6 +62,8 @@ pub enum UserError {
     UnknownMeetup(String),
     MeetupCancelled(i64),
     UnknownResource(String),
+    /// `forget` of someone else by someone who is not a coordinator.
+    ForgetOthers,
     /// `profile city:` longer than this many characters.
     CityTooLong(usize),
 }

@@ -14,6 +14,7 @@ pub mod meetups;
 pub mod pairing;
 pub mod pausing;
 mod people;
+pub mod privacy;
 mod profile;
 mod resources;
 pub mod roster;
@@ -351,6 +352,8 @@ impl App {
                 Command::ResourceRemove { name } => self.command_resource_remove(name).await,
                 Command::Resources => self.command_resources().await,
                 Command::AnnouncementsBy { dm } => self.command_announcements_by(caller, dm).await,
+                Command::MyData => self.command_mydata(caller).await,
+                Command::Forget { user } => self.command_forget(caller, user).await,
                 Command::Profile { user, city, zone } => {
                     self.command_profile(caller, user, city, zone).await
                 }
@@ -380,6 +383,7 @@ impl App {
         }
         match action {
             pausing::RESUME_ACTION => self.press_resume(caller, value).await,
+            privacy::FORGET_ACTION => self.press_forget(caller, value).await,
             _ => Err(UserError::UnknownAction.into()),
         }
     }

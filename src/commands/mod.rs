@@ -312,6 +312,13 @@ pub enum Command {
         at: NaiveDateTime,
         zone: Option<Tz>,
     },
+    /// `/mentoring mydata`: what Tandem stores about the caller.
+    MyData,
+    /// `/mentoring forget @USER`: asks to confirm erasing a person (oneself, or anyone for
+    /// coordinators).
+    Forget {
+        user: Mention,
+    },
     /// `/mentoring profile`: shows, or changes, a person's city (for meetups) and zone; someone
     /// else's only for coordinators.
     Profile {

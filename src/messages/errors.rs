@@ -95,6 +95,7 @@ pub fn user_error(err: &UserError) -> Message {
             .plain("There's no resource called ")
             .user(format!("\"{name}\""))
             .plain(". `/mentoring resources` lists them."),
+        UserError::ForgetOthers => "You can ask Tandem to forget yourself (`/mentoring forget @you`); forgetting someone else is for coordinators. Ask one of them.".into(),
         UserError::CityTooLong(max) => format!("That city is too long: keep it to {max} characters, e.g. `/mentoring profile city:Wellington`.").into(),
         UserError::WebinarCancelled(number) => format!("Webinar {number} was cancelled, so it can't be changed. Add a new one with `/mentoring webinar add`.").into(),
     };

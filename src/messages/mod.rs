@@ -9,6 +9,7 @@ pub mod discord;
 mod errors;
 mod files;
 mod meetups;
+mod privacy;
 mod program;
 mod resources;
 pub mod roster;
@@ -22,6 +23,7 @@ pub use demo::{DemoOverview, demo_banner};
 pub use errors::{internal_error, parse_error, user_error};
 pub use files::*;
 pub use meetups::*;
+pub use privacy::*;
 pub use program::*;
 pub use resources::*;
 

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod meetups;
 pub mod pairs;
 pub mod participants;
+pub mod privacy;
 pub mod resources;
 pub mod schedules;
 pub mod surveys;

@@ -12,6 +12,7 @@ mod import;
 mod meetups;
 mod migrations;
 mod pairing;
+mod privacy;
 mod scheduler;
 mod slack;
 mod storage;

@@ -54,18 +54,7 @@ fn dms(t: &TestApp, who: &str) -> Vec<Message> {
 
 async fn press(t: &TestApp, who: &str, invite: &Message, label: &str) -> String {
     let button = invite.buttons.iter().find(|b| b.label == label).unwrap();
-    let reply = t
-        .app
-        .handle(Invocation {
-            caller: Caller::person(Identity::new(Platform::Console, who), who),
-            channel: None,
-            input: Input::Action {
-                action: button.action.clone(),
-                value: button.value.clone(),
-                message: None,
-            },
-        })
-        .await;
+    let reply = t.press(who, button).await;
     assert_eq!(
         reply.outcome,
         Outcome::Done,

@@ -430,23 +430,14 @@ async fn participants_pause_and_resume(db: TestDb) {
     );
     // The button resumes, but only for the person who paused.
     let button = reply.message.buttons[0].clone();
-    let press = |who: &str| Invocation {
-        caller: Caller::person(Identity::new(Platform::Console, who), who),
-        channel: None,
-        input: Input::Action {
-            action: button.action.clone(),
-            value: button.value.clone(),
-            message: None,
-        },
-    };
-    let stolen = t.app.handle(press("ben")).await;
+    let stolen = t.press("ben", &button).await;
     assert!(
         stolen
             .message
             .plain_text()
             .starts_with("That button belongs to someone else")
     );
-    let pressed = t.app.handle(press("aroha")).await;
+    let pressed = t.press("aroha", &button).await;
     assert_eq!(pressed.outcome, Outcome::Done);
     assert!(
         pressed.replaces.is_some(),

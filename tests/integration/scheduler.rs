@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use sqlx::Row;
 use tandem::app::scheduler::LEASE;
-use tandem::app::{App, Caller, Input, Invocation, Outcome, Settings};
+use tandem::app::{App, Outcome, Settings};
 use tandem::chat::{Chat, ChatError, Chats};
 use tandem::commands::Root;
-use tandem::domain::{Identity, Platform, Timestamp};
+use tandem::domain::Timestamp;
 use tandem::store;
 
 use crate::on_both_backends;
@@ -239,23 +239,14 @@ async fn answers_by_button_and_by_keyboard(db: TestDb) {
         .unwrap()
         .clone();
     let met = prompt.buttons[0].clone();
-    let press = |who: &str, button: &tandem::chat::Button| Invocation {
-        caller: Caller::person(Identity::new(Platform::Console, who), who),
-        channel: None,
-        input: Input::Action {
-            action: button.action.clone(),
-            value: button.value.clone(),
-            message: None,
-        },
-    };
-    let stranger = t.app.handle(press("e1", &met)).await;
+    let stranger = t.press("e1", &met).await;
     assert!(
         stranger
             .message
             .plain_text()
             .starts_with("That button belongs to someone else")
     );
-    let reply = t.app.handle(press("e0", &met)).await;
+    let reply = t.press("e0", &met).await;
     assert_eq!(reply.outcome, Outcome::Done);
     assert!(
         reply

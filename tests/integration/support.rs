@@ -144,6 +144,21 @@ impl TestApp {
             .await
     }
 
+    /// The console user `who` presses `button`.
+    pub async fn press(&self, who: &str, button: &tandem::chat::Button) -> Reply {
+        self.app
+            .handle(Invocation {
+                caller: Caller::person(Identity::new(Platform::Console, who), who),
+                channel: None,
+                input: Input::Action {
+                    action: button.action.clone(),
+                    value: button.value.clone(),
+                    message: None,
+                },
+            })
+            .await
+    }
+
     /// The plain text of `/mentoring TEXT` typed by the coordinator.
     pub async fn coordinator(&self, text: &str) -> String {
         self.mentoring("gina", text).await.message.plain_text()

@@ -1,4 +1,5 @@
-//! What participants set for themselves and answer: how announcements reach them, their profile, the check-in.
+//! What participants set for themselves and answer: how announcements reach them, their profile,
+//! their data (see it, or have it forgotten), the check-in.
 
 use super::*;
 
@@ -47,6 +48,29 @@ pub(super) static SPECS: &[CommandSpec] = &[
             user: a.opt_user("user"),
             city: a.opt_text("city"),
             zone: a.zone("tz"),
+        },
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["mydata"],
+        args: &[],
+        access: Access::Anyone,
+        summary: "Everything Tandem stores about you, with a file of it all.",
+        build: |_| Command::MyData,
+    },
+    CommandSpec {
+        root: Root::Mentoring,
+        words: &["forget"],
+        args: &[positional(
+            "user",
+            ArgKind::User,
+            "@USER",
+            "Whom to forget: yourself, or (coordinators) anyone.",
+        )],
+        access: Access::Anyone,
+        summary: "Erase a person's data from Tandem, after a confirmation.",
+        build: |a: &mut Args| Command::Forget {
+            user: a.user("user"),
         },
     },
     CommandSpec {
