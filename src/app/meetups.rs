@@ -16,6 +16,7 @@ use crate::domain::{Timestamp, new_id};
 use crate::messages;
 use crate::store::jobs::{Job, JobKind};
 use crate::store::meetups::Meetup;
+use crate::store::occasions::{self, Occasion};
 use crate::store::{self, WriteTx};
 
 /// Those going hear from us this long before.
@@ -70,7 +71,7 @@ impl App {
         let mut meetup = self.meetup_numbered(&id).await?;
         let mut tx = self.store.begin().await?;
         store::jobs::withdraw(&mut tx, &format!("{}@", meetup.id)).await?;
-        store::meetups::cancel(&mut *tx, &meetup.id).await?;
+        occasions::cancel(&mut *tx, Occasion::Meetup, &meetup.id).await?;
         let told = self.tell_invited(&mut tx, &meetup).await?;
         tx.commit().await?;
         meetup.cancelled = true;
@@ -91,7 +92,14 @@ impl App {
         meetup.zone = zone;
         let mut tx = self.store.begin().await?;
         store::jobs::withdraw(&mut tx, &format!("{}@", meetup.id)).await?;
-        store::meetups::set_start(&mut *tx, &meetup.id, meetup.starts_at, zone).await?;
+        occasions::set_start(
+            &mut *tx,
+            Occasion::Meetup,
+            &meetup.id,
+            meetup.starts_at,
+            zone,
+        )
+        .await?;
         self.plan_meetup(&mut tx, &meetup).await?;
         let told = self.tell_invited(&mut tx, &meetup).await?;
         tx.commit().await?;

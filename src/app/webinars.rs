@@ -12,6 +12,7 @@ use crate::domain::calendar::{instant_in, offset_label, reminder_times};
 use crate::domain::{Intake, Timestamp, new_id};
 use crate::messages;
 use crate::store::jobs::JobKind;
+use crate::store::occasions::{self, Occasion};
 use crate::store::webinars::Webinar;
 use crate::store::{self, WriteTx};
 
@@ -60,7 +61,7 @@ impl App {
         let mut webinar = self.webinar_numbered(&id).await?;
         let mut tx = self.store.begin().await?;
         store::jobs::withdraw(&mut tx, &format!("{}@", webinar.id)).await?;
-        store::webinars::cancel(&mut *tx, &webinar.id).await?;
+        occasions::cancel(&mut *tx, Occasion::Webinar, &webinar.id).await?;
         let told = self.tell_reminded(&mut tx, &webinar).await?;
         tx.commit().await?;
         webinar.cancelled = true;
@@ -80,7 +81,14 @@ impl App {
         let mut tx = self.store.begin().await?;
         // What was planned for the old time is withdrawn; the new time gets its own jobs.
         store::jobs::withdraw(&mut tx, &format!("{}@", webinar.id)).await?;
-        store::webinars::set_start(&mut *tx, &webinar.id, webinar.starts_at, zone).await?;
+        occasions::set_start(
+            &mut *tx,
+            Occasion::Webinar,
+            &webinar.id,
+            webinar.starts_at,
+            zone,
+        )
+        .await?;
         self.plan_webinar(&mut tx, &webinar).await?;
         let told = self.tell_reminded(&mut tx, &webinar).await?;
         tx.commit().await?;

@@ -126,29 +126,6 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Ve
         .collect()
 }
 
-pub async fn set_start<'c, E: Executor<'c, Database = Any>>(
-    db: E,
-    id: &str,
-    starts_at: Timestamp,
-    zone: chrono_tz::Tz,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE meetups SET starts_at = $1, zone = $2 WHERE id = $3")
-        .bind(starts_at.0)
-        .bind(zone.name())
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn cancel<'c, E: Executor<'c, Database = Any>>(db: E, id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE meetups SET status = 'cancelled' WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
 /// Records or changes one person's answer.
 pub async fn rsvp<'c, E: Executor<'c, Database = Any>>(
     db: E,

@@ -9,6 +9,7 @@ pub mod inbound;
 pub mod intakes;
 pub mod jobs;
 pub mod meetups;
+pub mod occasions;
 pub mod pairs;
 pub mod participants;
 pub mod privacy;

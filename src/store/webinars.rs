@@ -107,21 +107,6 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Ve
         .collect()
 }
 
-pub async fn set_start<'c, E: Executor<'c, Database = Any>>(
-    db: E,
-    id: &str,
-    starts_at: Timestamp,
-    zone: chrono_tz::Tz,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE webinars SET starts_at = $1, zone = $2 WHERE id = $3")
-        .bind(starts_at.0)
-        .bind(zone.name())
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
 /// A session of a series gets its own title (the series' plus the topic) and speakers.
 pub async fn set_topic<'c, E: Executor<'c, Database = Any>>(
     db: E,
@@ -132,14 +117,6 @@ pub async fn set_topic<'c, E: Executor<'c, Database = Any>>(
     sqlx::query("UPDATE webinars SET title = $1, speakers = COALESCE($2, speakers) WHERE id = $3")
         .bind(title)
         .bind(speakers)
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn cancel<'c, E: Executor<'c, Database = Any>>(db: E, id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE webinars SET status = 'cancelled' WHERE id = $1")
         .bind(id)
         .execute(db)
         .await?;
