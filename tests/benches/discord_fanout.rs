@@ -8,11 +8,20 @@
 #[path = "../integration/discord/fake.rs"]
 mod fake;
 #[allow(dead_code)]
+#[path = "../integration/discord/objects.rs"]
+mod objects;
+#[allow(dead_code)]
 #[path = "../integration/discord/payloads.rs"]
 mod payloads;
 #[allow(dead_code)]
+#[path = "../integration/referee.rs"]
+mod referee;
+#[allow(dead_code)]
 #[path = "../integration/discord/spec.rs"]
 mod spec;
+#[allow(dead_code)]
+#[path = "../integration/specs.rs"]
+mod specs;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -3,6 +3,7 @@
 
 pub mod fake;
 pub mod gateway;
+pub mod objects;
 pub mod payloads;
 mod spec;
 
@@ -167,10 +168,18 @@ impl DiscordWorld {
             .unwrap();
         let status = response.status().as_u16();
         let text = response.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        let answer = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        // The answer is the interaction's callback, as far as Discord is concerned: the same spec
+        // holds for it as for a callback sent over REST.
+        if status == 200 {
+            let problems = spec::check_interaction_answer(&answer);
+            self.fake.lock().problems.extend(
+                problems
+                    .into_iter()
+                    .map(|p| format!("Tandem's HTTP answer to an interaction: {p}")),
+            );
+        }
+        (status, answer)
     }
 }
 

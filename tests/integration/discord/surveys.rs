@@ -50,8 +50,7 @@ async fn program_with_survey(w: &DiscordWorld, template: &str) -> String {
 async fn answer(w: &DiscordWorld, interaction: &Value) -> Value {
     let (status, answer) = w.post(interaction).await;
     assert_eq!(status, 200, "{answer}");
-    let schema = spec::request_schema("POST", "/interactions/1/token/callback").unwrap();
-    let problems = spec::check(schema, &answer);
+    let problems = spec::check_interaction_answer(&answer);
     assert!(problems.is_empty(), "{problems:#?}\n{answer}");
     let rows = answer["data"]["components"]
         .as_array()

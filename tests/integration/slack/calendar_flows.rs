@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::fake::{Call, eventually};
+use super::fake::{Call, dm_of, eventually};
 use super::{SlackTest, buttons, json_param, text_of};
 use crate::on_both_backends;
 use crate::support::{TestDb, utc};
@@ -167,7 +167,7 @@ async fn meetup_rsvp_by_button(db: TestDb) {
         going,
         value,
         "rsvp",
-        Some(("DMENTOR", "1700000000.000009")),
+        Some((dm_of("UMENTOR").as_str(), "1700000000.000009")),
     )
     .await;
     eventually("the RSVP answer", || !t.fake.responses("rsvp").is_empty()).await;

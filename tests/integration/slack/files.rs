@@ -8,7 +8,7 @@ use tandem::commands::Root;
 use tandem::domain::{Identity, Platform};
 use tandem::store;
 
-use super::fake::{Fault, eventually};
+use super::fake::{Fault, dm_of, eventually};
 use super::{SlackTest, text_of};
 use crate::on_both_backends;
 use crate::support::{TestDb, utc};
@@ -89,7 +89,7 @@ async fn chart_and_export(t: &SlackTest) {
     assert_eq!(chart.filename, format!("survey-{short}.png"));
     assert_eq!(
         chart.shared_in.as_deref(),
-        Some("DCOORD"),
+        Some(dm_of("UCOORD").as_str()),
         "the coordinator's DM"
     );
     assert_eq!(chart.content_type.as_deref(), Some("image/png"));
@@ -122,7 +122,7 @@ async fn chart_and_export(t: &SlackTest) {
     eventually("the export", || t.fake.shared_files().len() == 2).await;
     let export = t.fake.shared_files().remove(1);
     assert_eq!(export.filename, format!("survey-{short}.json"));
-    assert_eq!(export.shared_in.as_deref(), Some("DCOORD"));
+    assert_eq!(export.shared_in.as_deref(), Some(dm_of("UCOORD").as_str()));
     let expected = tandem::app::surveys::export::export(&t.app.store, &id, "json")
         .await
         .unwrap();
@@ -208,7 +208,7 @@ async fn the_live_post_opens_a_thread_in_the_channel_and_not_in_dms(db: TestDb) 
         "under the post"
     );
     assert!(chat.text.contains("Live chat for"), "{}", chat.text);
-    let dm = t.fake.posts("DMENTEE");
+    let dm = t.fake.posts(&dm_of("UMENTEE"));
     assert_eq!(dm.len(), 1, "{dm:#?}");
     assert!(dm[0].text.contains("Live now") && dm[0].thread_ts.is_none());
     assert!(!dm[0].text.contains("thread"), "{}", dm[0].text);

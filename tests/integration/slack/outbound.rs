@@ -7,7 +7,7 @@ use tandem::adapters::slack::{ACK_BUDGET, Slack, manifest};
 use tandem::chat::{Attachment, ChannelRef, Chat, ChatError, Message, ReplyTarget};
 use tandem::domain::{Identity, Platform};
 
-use super::fake::{ALL_SCOPES, FakeSlack, Fault};
+use super::fake::{ALL_SCOPES, FakeSlack, Fault, dm_of};
 use super::settings;
 
 async fn connected() -> (FakeSlack, Slack) {
@@ -117,7 +117,10 @@ async fn file_upload_errors_are_sorted_and_nothing_half_shared() {
     let shared = fake.shared_files();
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0].bytes.as_deref(), Some(&file[0].bytes[..]));
-    assert_eq!(shared[0].shared_in.as_deref(), Some("DCOORD"));
+    assert_eq!(
+        shared[0].shared_in.as_deref(),
+        Some(dm_of("UCOORD").as_str())
+    );
     assert_eq!(fake.calls("files.completeUploadExternal").len(), 2);
     fake.assert_clean();
 }
@@ -212,4 +215,52 @@ fn the_manifest_lists_exactly_what_the_bot_uses() {
     assert!(http.contains("url: https://tandem.example.org/slack/commands"));
     assert!(http.contains("request_url: https://tandem.example.org/slack/interactions"));
     assert!(http.contains("request_url: https://tandem.example.org/slack/events"));
+}
+
+/// The fake holds every call to Slack's published spec, and a test names what it expects to
+/// break: here, a method the fake does not serve and a parameter Slack does not declare.
+#[tokio::test]
+async fn the_fake_holds_calls_to_slacks_spec() {
+    let fake = FakeSlack::start().await;
+    let call = |method: &'static str, body: serde_json::Value| {
+        let url = format!("{}/{method}", fake.api_url());
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(super::fake::BOT_TOKEN)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    fake.allow("unexpected call: the fake does not serve chat.delete");
+    fake.allow("chat.postMessage: parameter `colour` is not in the spec");
+    fake.allow("conversations.create: parameter `is_private` should be boolean");
+    let deleted = call("chat.delete", serde_json::json!({ "channel": "C00000001" })).await;
+    assert_eq!(deleted["ok"], false);
+    let posted = call(
+        "chat.postMessage",
+        serde_json::json!({ "channel": "U0MENTOR", "text": "hi", "colour": "blue" }),
+    )
+    .await;
+    assert_eq!(posted["ok"], false, "an unknown member: {posted}");
+    call(
+        "conversations.create",
+        serde_json::json!({ "name": "x", "is_private": "maybe" }),
+    )
+    .await;
+    let unknown = call("no.suchMethod", serde_json::json!({})).await;
+    assert_eq!(unknown["ok"], false);
+    let problems = fake.world.lock().unwrap().violations.clone();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("no.suchMethod is in neither Slack's Web API spec")),
+        "{problems:#?}"
+    );
+    fake.allow("no.suchMethod");
 }
