@@ -192,7 +192,7 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
         CliCommand::Slack(SlackCommand::Manifest { url }) => {
             print!(
                 "{}",
-                crate::adapters::slack::manifest::manifest(url.as_deref())
+                crate::adapters::slack::manifest::manifest(url.as_deref())?
             );
             Ok(())
         }

@@ -16,6 +16,8 @@ pub const DISCORD_OPENAPI: &str = "discord/openapi.json";
 pub const SLACK_WEB_API: &str = "slack/web_api_openapi_v2.json";
 /// The Web API methods Tandem calls that the 2021 spec predates, in the same format.
 pub const SLACK_METHODS_AFTER_2021: &str = "slack/methods_after_2021.json";
+/// Slack's JSON Schema for app manifests, version 1 (what "Create an app from a manifest" checks).
+pub const SLACK_MANIFEST_SCHEMA: &str = "slack/manifest-schema/manifest.schema.1.0.0.json";
 
 /// Where a vendored file lives in this checkout.
 pub fn path(name: &str) -> PathBuf {

@@ -7,6 +7,7 @@ mod fake;
 mod fake_socket;
 mod files;
 mod flows;
+mod manifest;
 mod outbound;
 mod security;
 mod surveys;

@@ -1,9 +1,9 @@
 //! The outbound side against the fake: 429 with Retry-After honoured, `ok: false` errors sorted,
-//! profiles read, start-up refused with a clear reason, and the manifest in step with the code.
+//! profiles read, start-up refused with a clear reason.
 
 use std::time::Duration;
 
-use tandem::adapters::slack::{ACK_BUDGET, Slack, manifest};
+use tandem::adapters::slack::{ACK_BUDGET, Slack};
 use tandem::chat::{Attachment, ChannelRef, Chat, ChatError, Message, ReplyTarget};
 use tandem::domain::{Identity, Platform};
 
@@ -176,45 +176,6 @@ async fn start_up_names_a_wrong_token_or_a_missing_scope() {
         .unwrap()
         .to_string();
     assert!(err.contains("SLACK_APP_TOKEN"), "{err}");
-}
-
-#[test]
-fn the_manifest_lists_exactly_what_the_bot_uses() {
-    let socket = manifest::manifest(None);
-    for scope in manifest::BOT_SCOPES {
-        assert!(socket.contains(&format!("      - {scope}\n")), "{scope}");
-    }
-    assert_eq!(
-        socket.matches("\n      - ").count(),
-        manifest::BOT_SCOPES.len() + 1,
-        "scopes + one event"
-    );
-    for command in ["/mentoring", "/checkin", "/survey"] {
-        assert!(
-            socket.contains(&format!("- command: {command}\n")),
-            "{command}"
-        );
-    }
-    assert!(socket.contains("usage_hint: \"met | not-yet | help [note:TEXT]\""));
-    // Help alerts are DMs posted to a member id: the Messages tab must be on. Files are shared
-    // into a DM's channel id, which only conversations.open (im:write) gives; nothing reads DMs.
-    assert!(socket.contains("messages_tab_enabled: true"));
-    assert!(socket.contains("      - im:write\n") && socket.contains("      - files:write\n"));
-    for unused in ["im:read", "im:history", "files:read", "channels:history"] {
-        assert!(
-            !socket.contains(unused),
-            "no scope the bot does not use: {unused}"
-        );
-    }
-    assert!(socket.contains("socket_mode_enabled: true"));
-    assert!(socket.contains("interactivity:\n    is_enabled: true"));
-    assert!(!socket.contains("url:"), "no public URL in Socket Mode");
-
-    let http = manifest::manifest(Some("https://tandem.example.org/"));
-    assert!(http.contains("socket_mode_enabled: false"));
-    assert!(http.contains("url: https://tandem.example.org/slack/commands"));
-    assert!(http.contains("request_url: https://tandem.example.org/slack/interactions"));
-    assert!(http.contains("request_url: https://tandem.example.org/slack/events"));
 }
 
 /// The fake holds every call to Slack's published spec, and a test names what it expects to
