@@ -15,6 +15,7 @@ mod pairing;
 mod privacy;
 mod referee;
 mod scheduler;
+mod self_contained;
 mod slack;
 mod specs;
 mod storage;
