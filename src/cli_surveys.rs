@@ -25,7 +25,7 @@ pub enum ExportCommand {
     Survey {
         #[command(flatten)]
         database: DatabaseArgs,
-        /// The survey's id, as `/mentoring survey results` shows it.
+        /// The survey's id, or its first characters (4 or more) as the chat shows them.
         id: String,
         /// csv or json.
         #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
@@ -63,7 +63,8 @@ pub async fn export(command: ExportCommand) -> anyhow::Result<()> {
             format,
         } => {
             let store = crate::store::Store::open(&database.database_url).await?;
-            let text = crate::app::surveys::export::export(&store, &id, &format).await?;
+            let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+            let text = crate::app::surveys::export::export(&store, &id, &format, now).await?;
             print!("{text}");
             Ok(())
         }

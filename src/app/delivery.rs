@@ -78,7 +78,11 @@ impl App {
                 }
                 None => Ok(Sent::Skipped("its job is gone")),
             };
-            report.add(self.record(delivery, result).await?);
+            let kind = jobs
+                .get(&delivery.job_id)
+                .and_then(Option::as_ref)
+                .map(|(job, _)| job.kind);
+            report.add(self.record(delivery, result, kind).await?);
         }
         Ok(report)
     }
@@ -162,6 +166,7 @@ impl App {
                 self.send_meetup(job, &delivery.recipient).await
             }
             (JobKind::Announcement, _) => self.send_announcement(job, &delivery.recipient).await,
+            (JobKind::SurveyClose, _) => Ok(Sent::Skipped("a survey's closing sends nothing")),
         };
         // A platform error keeps its kind; anything else (the database, say) is worth another try.
         sent.map_err(|err| match err.downcast::<ChatError>() {
@@ -252,6 +257,7 @@ impl App {
         &self,
         delivery: &Delivery,
         result: Result<Sent, ChatError>,
+        kind: Option<JobKind>,
     ) -> anyhow::Result<RunReport> {
         let mut report = RunReport::default();
         let now = self.now();
@@ -286,6 +292,16 @@ impl App {
                 tracing::warn!(delivery = %delivery.id, error = %reason, "a delivery failed for good");
                 Settled::Failed { error: &reason }
             }
+        };
+        // Whether a survey reminder went out or was skipped says whether that person had answered
+        // by then, so once it is settled either way its row goes.
+        let outcome = match outcome {
+            Settled::Sent { .. } | Settled::Skipped { .. }
+                if kind == Some(JobKind::SurveyReminder) =>
+            {
+                Settled::Forgotten
+            }
+            other => other,
         };
         // One statement: where a prompt went is read back from here when an answer updates it.
         let mut db = self.store.writer().await?;

@@ -190,6 +190,25 @@ impl Reply {
     }
 }
 
+/// How logs name the caller of an invocation: never for a survey answer or form, so that no
+/// log line, sqlx's included, ties a person to a survey write.
+fn logged_caller(invocation: &Invocation) -> String {
+    let survey = match &invocation.input {
+        Input::Text { root, .. } => *root == Root::Survey,
+        Input::Parsed(Ok(parsed)) => matches!(
+            parsed.command,
+            Command::SurveyAnswer { .. } | Command::SurveyForm
+        ),
+        Input::FormSubmitted { .. } | Input::FormRequested { .. } => true,
+        Input::Parsed(Err(_)) | Input::Action { .. } => false,
+    };
+    if survey {
+        "(not logged: a survey answer)".to_string()
+    } else {
+        invocation.caller.identity.to_string()
+    }
+}
+
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, chats: Chats, settings: Settings) -> Self {
         App {
@@ -207,7 +226,9 @@ impl App {
     /// Handles one command or click. Never fails: user errors become a private sentence saying
     /// what to type instead, internal errors are logged and become a short apology.
     pub async fn handle(&self, invocation: Invocation) -> Reply {
-        let span = tracing::info_span!("invocation", caller = %invocation.caller.identity);
+        let caller = logged_caller(&invocation);
+        // sqlx logs its statements (slow ones at WARN) inside this span.
+        let span = tracing::info_span!("invocation", caller = %caller);
         let result = self.dispatch(&invocation).instrument(span).await;
         let reply = match result {
             Ok(reply) => reply,
@@ -216,7 +237,7 @@ impl App {
                 ..Reply::private(messages::user_error(&err)).with_outcome(Outcome::Refused)
             },
             Err(AppError::Internal(err)) => {
-                tracing::error!(error = ?err, caller = %invocation.caller.identity, "command failed");
+                tracing::error!(error = ?err, caller = %caller, "command failed");
                 Reply::private(messages::internal_error()).with_outcome(Outcome::Failed)
             }
         };
@@ -229,7 +250,7 @@ impl App {
         let caller = &invocation.caller;
         if let Err(err) = self.note_platform_role(caller).await {
             // Only help alerts depend on it; the command itself goes on.
-            tracing::warn!(error = ?err, caller = %caller.identity, "could not note a coordinator role");
+            tracing::warn!(error = ?err, caller = %logged_caller(invocation), "could not note a coordinator role");
         }
         let parsed = match &invocation.input {
             Input::Text { root, text } => {

@@ -179,6 +179,11 @@ impl App {
             JobKind::SurveyInvitation | JobKind::SurveyReminder => {
                 self.survey_recipients(job).await?
             }
+            // Nobody to tell: the job's work is closing the survey, done as it fans out.
+            JobKind::SurveyClose => {
+                self.close_survey(&job.target).await?;
+                Vec::new()
+            }
             JobKind::WebinarReminder
             | JobKind::WebinarLive
             | JobKind::WebinarRecording

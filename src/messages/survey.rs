@@ -12,7 +12,7 @@ use crate::domain::survey::{AnswerProblem, MIN_GROUP, PICK_SEPARATOR, Question, 
 use crate::domain::{Intake, Timestamp};
 use crate::store::surveys::Survey;
 
-pub use super::survey_results::{survey_list, survey_results};
+pub use super::survey_results::{survey_list, survey_results, survey_results_while_open};
 
 /// One line of `tandem survey validate`: `FILE:LINE: what is wrong`.
 pub fn template_problem(file: &str, problem: &Problem) -> String {
@@ -283,10 +283,13 @@ pub fn refusal(refusal: &SurveyRefusal) -> Message {
             .plain("There's no survey ")
             .user(format!("\"{id}\""))
             .plain(". `/mentoring survey results` lists them."),
-        SurveyRefusal::AmbiguousSurvey(id) => Text::new()
+        SurveyRefusal::AmbiguousSurvey(id, candidates) => Text::new()
             .plain("More than one survey starts with ")
             .user(format!("\"{id}\""))
-            .plain("; type more of its id."),
+            .plain(format!(
+                " ({}); type more of its id.",
+                candidates.iter().map(|c| format!("`{}`", short_unique(c, candidates))).collect::<Vec<_>>().join(", ")
+            )),
         SurveyRefusal::ClosesInPast(day) => {
             format!("{day} has already passed. Give the survey's last day from today on: `closes:YYYY-MM-DD`.").into()
         }
@@ -310,12 +313,37 @@ pub fn refusal(refusal: &SurveyRefusal) -> Message {
             }
             return message;
         }
+        SurveyRefusal::StillOpen { id, .. } => format!(
+            "Survey `{0}` is still open. While it is, only its response count is shown: figures, the chart and exports come when it closes, so that nobody can compare two views to see what someone answered. `/mentoring survey close {0}` closes it now.",
+            short(id)
+        )
+        .into(),
         SurveyRefusal::TooFew => format!(
             "Fewer than {MIN_GROUP} people have answered, and showing or exporting so few answers could point at who gave them. Try again when more have answered."
         )
         .into(),
     };
     Message::new().line(body)
+}
+
+/// The shortest start of `id`, 8 characters or more, that no other of `all` shares.
+fn short_unique<'a>(id: &'a str, all: &[String]) -> &'a str {
+    (8..id.len())
+        .map(|n| &id[..n])
+        .find(|start| all.iter().filter(|o| o.starts_with(start)).count() == 1)
+        .unwrap_or(id)
+}
+
+/// What `tandem export survey` says when the id it was given can't be used: the chat's refusal,
+/// pointing at the terminal's commands instead of the chat's.
+pub fn export_refusal(refusal: &SurveyRefusal) -> String {
+    self::refusal(refusal)
+        .plain_text()
+        .replace(
+            "`/mentoring survey results`",
+            "`tandem admin survey results`",
+        )
+        .replace("`/mentoring survey close", "`tandem admin survey close")
 }
 
 fn built_in_names() -> String {

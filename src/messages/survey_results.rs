@@ -57,14 +57,9 @@ fn share_words(label: &str, share: Share) -> String {
     }
 }
 
-pub fn survey_results(
-    survey: &Survey,
-    template: &Template,
-    intake: &str,
-    summary: &Summary,
-    earlier: &[EarlierRun],
-) -> Message {
-    let mut message = Message::new()
+/// The title line and the response count and rate, all an open survey shows.
+fn results_head(survey: &Survey, template: &Template, intake: &str, summary: &Summary) -> Message {
+    Message::new()
         .line(
             Text::new()
                 .plain(format!("*{}* for ", template.title))
@@ -80,10 +75,34 @@ pub fn survey_results(
             summary.responded,
             summary.invited,
             percent(summary.responded, summary.invited)
-        ));
+        ))
+}
+
+pub fn survey_results_while_open(
+    survey: &Survey,
+    template: &Template,
+    intake: &str,
+    summary: &Summary,
+) -> Message {
+    results_head(survey, template, intake, summary).line(format!(
+        "Figures, the chart and exports come when the survey closes, so that no view taken while \
+         people answer can be compared with the next one to see what someone said. \
+         `/mentoring survey close {}` closes it now.",
+        &survey.id[..8]
+    ))
+}
+
+pub fn survey_results(
+    survey: &Survey,
+    template: &Template,
+    intake: &str,
+    summary: &Summary,
+    earlier: &[EarlierRun],
+) -> Message {
+    let mut message = results_head(survey, template, intake, summary);
     if summary.responded < MIN_GROUP {
         return message.line(format!(
-            "Fewer than {MIN_GROUP} people have answered, so no figures are shown yet: so few answers could point at who gave them."
+            "Fewer than {MIN_GROUP} people answered, so no figures are shown: so few answers could point at who gave them."
         ));
     }
     for (i, q) in summary.questions.iter().enumerate() {
@@ -99,9 +118,9 @@ pub fn survey_results(
                 mentees,
             } => {
                 let by_role = match (mentors, mentees) {
-                    (None, None) => {
-                        format!("by role: not shown, a group has fewer than {MIN_GROUP} answers")
-                    }
+                    (None, None) if !summary.by_role => format!(
+                        "by role: not shown, mentors or mentees gave fewer than {MIN_GROUP} answers to a question"
+                    ),
                     _ => format!(
                         "{} · {}",
                         share_words("mentors", *mentors),

@@ -159,6 +159,8 @@ pub enum Settled<'a> {
     Skipped {
         reason: &'a str,
     },
+    /// Done, and no trace kept of how (a survey reminder): the row is deleted.
+    Forgotten,
 }
 
 /// Records the outcome; false when the lease was lost to another worker meanwhile.
@@ -186,6 +188,14 @@ pub async fn settle<'c, E: Executor<'c, Database = Any>>(
         }
         Settled::Failed { error } => ("failed", None, Some(error), None, None, None),
         Settled::Skipped { reason } => ("skipped", None, Some(reason), None, None, None),
+        Settled::Forgotten => {
+            let done = sqlx::query("DELETE FROM deliveries WHERE id = $1 AND lease_owner = $2")
+                .bind(id)
+                .bind(owner)
+                .execute(db)
+                .await?;
+            return Ok(done.rows_affected() == 1);
+        }
     };
     let done = sqlx::query(
         "UPDATE deliveries SET status = $1, not_before = COALESCE($2, not_before), last_error = $3,

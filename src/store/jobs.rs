@@ -15,6 +15,8 @@ pub enum JobKind {
     SurveyInvitation,
     /// A survey's one reminder, to those who have not answered (target: survey id).
     SurveyReminder,
+    /// A survey's closing time: close it and erase its key (target: survey id). No recipients.
+    SurveyClose,
     /// A reminder before a webinar (target: "WEBINAR_ID@STARTS_MILLIS", so a move makes new ones).
     WebinarReminder,
     /// The "live now" post at a webinar's start (target as for reminders).
@@ -33,9 +35,10 @@ pub enum JobKind {
     Announcement,
 }
 
-const KINDS: [JobKind; 12] = [
+const KINDS: [JobKind; 13] = [
     JobKind::SurveyInvitation,
     JobKind::SurveyReminder,
+    JobKind::SurveyClose,
     JobKind::Announcement,
     JobKind::MeetupInvite,
     JobKind::MeetupReminder,
@@ -55,6 +58,7 @@ impl JobKind {
             JobKind::HelpAlert => "help_alert",
             JobKind::SurveyInvitation => "survey_invitation",
             JobKind::SurveyReminder => "survey_reminder",
+            JobKind::SurveyClose => "survey_close",
             JobKind::WebinarReminder => "webinar_reminder",
             JobKind::WebinarLive => "webinar_live",
             JobKind::WebinarRecording => "webinar_recording",
@@ -194,6 +198,21 @@ pub async fn set_status<'c, E: Executor<'c, Database = Any>>(
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// Makes a pending job due at `due_at` (a survey closed early); false when no pending job has
+/// the key.
+pub async fn bring_forward<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    key: &str,
+    due_at: Timestamp,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE jobs SET due_at = $1 WHERE key = $2 AND status = 'pending'")
+        .bind(due_at.0)
+        .bind(key)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// How many of a target's jobs were recorded as missed (too late after downtime).

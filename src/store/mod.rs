@@ -27,8 +27,29 @@ use anyhow::{Context, bail};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 
-/// The migrations, embedded in the binary and applied at start.
+/// The migrations both databases share, embedded in the binary and applied at start.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// Migrations one database needs in its own SQL (a SQLite `WITHOUT ROWID` rebuild, say), each
+/// with a twin of the same version for the other, applied in version order with the shared ones.
+static SQLITE_ONLY: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_ONLY: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Every migration `backend` applies, in version order.
+pub fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    let own = match backend {
+        Backend::Sqlite => &SQLITE_ONLY,
+        Backend::Postgres => &POSTGRES_ONLY,
+    };
+    sqlx::migrate::Migrator::with_migrations(MIGRATOR.iter().chain(own.iter()).cloned().collect())
+}
+
+/// Every migration file shipped, for either backend: what the checksum test records.
+pub fn all_migrations() -> impl Iterator<Item = &'static sqlx::migrate::Migration> {
+    MIGRATOR
+        .iter()
+        .chain(SQLITE_ONLY.iter())
+        .chain(POSTGRES_ONLY.iter())
+}
 
 /// Which database sits behind the pool, for the few statements that must differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +150,9 @@ impl Store {
                         // lose the last commits (docs/operations.md), and it spares an fsync per
                         // commit.
                         sqlx::Executor::execute(&mut *conn, "PRAGMA synchronous = NORMAL").await?;
+                        // Deleted and overwritten content (a closed survey's key and answer
+                        // tokens) is zeroed in the file instead of lingering in free space.
+                        sqlx::Executor::execute(&mut *conn, "PRAGMA secure_delete = ON").await?;
                     }
                     Ok(())
                 })
@@ -152,7 +176,7 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        MIGRATOR
+        migrator(self.backend)
             .run(&self.pool)
             .await
             .context("could not apply the database migrations")

@@ -1,5 +1,6 @@
 //! The `surveys`, `survey_responses` and `survey_answers` tables. No rules here: who may answer,
-//! and what the respondent key is, is decided by the app.
+//! and what the respondent key is, is decided by the app. Response ids are random and every read
+//! is ordered by them, so nothing here hands rows back in the order people answered.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +16,7 @@ pub struct Survey {
     pub template_toml: String,
     pub intake_id: String,
     pub anonymous: bool,
-    /// Keys the respondent hash of an anonymous survey; empty once the survey closes.
+    /// The key of an anonymous survey's answer tokens (hex); empty once the survey closes.
     pub secret: String,
     pub open: bool,
     pub closes_at: Option<Timestamp>,
@@ -93,7 +94,7 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Ve
         .collect()
 }
 
-/// Closes the survey and forgets its secret; false when it was closed already.
+/// Closes the survey and erases its key; false when it was closed already.
 pub async fn close<'c, E: Executor<'c, Database = Any>>(
     db: E,
     id: &str,
@@ -109,7 +110,8 @@ pub async fn close<'c, E: Executor<'c, Database = Any>>(
     Ok(done.rows_affected() == 1)
 }
 
-/// The respondent's response id, made if new.
+/// The respondent's response id, made if new: random, so ids say nothing of when or in what
+/// order people answered.
 pub async fn response_id<'c, E: Executor<'c, Database = Any>>(
     db: E,
     survey_id: &str,
@@ -121,7 +123,7 @@ pub async fn response_id<'c, E: Executor<'c, Database = Any>>(
          ON CONFLICT (survey_id, respondent) DO UPDATE SET role = survey_responses.role
          RETURNING id",
     )
-    .bind(crate::domain::new_id())
+    .bind(crate::domain::random_id())
     .bind(survey_id)
     .bind(respondent)
     .bind(role.as_str())
@@ -181,6 +183,44 @@ pub async fn responses<'c, E: Executor<'c, Database = Any>>(
         }
     }
     Ok(out)
+}
+
+/// Rewrites a survey's responses and answers for good: each answer token becomes the response's
+/// own (random) id, and every row is deleted and written again in id order, in the caller's
+/// transaction. Afterwards no token can be recomputed from a person, and where a backend keeps
+/// rows in the order they were written (PostgreSQL's heap, its `xmin`), that order is the ids'.
+pub async fn forget_respondents(
+    conn: &mut sqlx::AnyConnection,
+    survey_id: &str,
+) -> sqlx::Result<()> {
+    let responses = responses(&mut *conn, survey_id).await?;
+    sqlx::query(
+        "DELETE FROM survey_answers WHERE response_id IN
+         (SELECT id FROM survey_responses WHERE survey_id = $1)",
+    )
+    .bind(survey_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM survey_responses WHERE survey_id = $1")
+        .bind(survey_id)
+        .execute(&mut *conn)
+        .await?;
+    for response in &responses {
+        sqlx::query(
+            "INSERT INTO survey_responses (id, survey_id, respondent, role) VALUES ($1, $2, $1, $3)",
+        )
+        .bind(&response.id)
+        .bind(survey_id)
+        .bind(response.role.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    for response in &responses {
+        for (question, answer) in &response.answers {
+            set_answer(&mut *conn, &response.id, question, answer).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Everyone enrolled in an intake, with their role: a survey's possible audience.

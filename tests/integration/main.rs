@@ -19,4 +19,7 @@ mod self_contained;
 mod slack;
 mod specs;
 mod storage;
+mod survey_exports;
+mod survey_logs;
+mod survey_privacy;
 mod surveys;

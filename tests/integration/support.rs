@@ -171,6 +171,8 @@ pub struct FlakyChat {
     pub console: tandem::adapters::console::ConsoleChat,
     /// Errors the next posts return, in order.
     pub failures: std::sync::Mutex<std::collections::VecDeque<tandem::chat::ChatError>>,
+    /// Errors the next DMs return, in order.
+    pub dm_failures: std::sync::Mutex<std::collections::VecDeque<tandem::chat::ChatError>>,
     /// After this many successful posts, every post waits forever.
     pub hang_after: std::sync::Mutex<Option<usize>>,
     pub posted: std::sync::atomic::AtomicUsize,
@@ -191,6 +193,7 @@ impl FlakyChat {
         Arc::new(FlakyChat {
             console: ConsoleChat::new(),
             failures: Default::default(),
+            dm_failures: Default::default(),
             hang_after: Default::default(),
             posted: Default::default(),
             hanging: Default::default(),
@@ -203,6 +206,10 @@ impl FlakyChat {
 
     pub fn fail_next(&self, err: tandem::chat::ChatError) {
         self.failures.lock().unwrap().push_back(err);
+    }
+
+    pub fn fail_next_dm(&self, err: tandem::chat::ChatError) {
+        self.dm_failures.lock().unwrap().push_back(err);
     }
 }
 
@@ -257,6 +264,9 @@ impl Chat for FlakyChat {
         user: &Identity,
         message: &tandem::chat::Message,
     ) -> Result<tandem::chat::MessageRef, tandem::chat::ChatError> {
+        if let Some(err) = self.dm_failures.lock().unwrap().pop_front() {
+            return Err(err);
+        }
         self.console.dm(user, message).await
     }
     async fn reply_private(

@@ -104,6 +104,7 @@ mod tests {
             invited: 6,
             responded: 4,
             questions: vec![scale("workbook", 3.5), scale("wiki", 2.25)],
+            by_role: true,
         };
         let png = results_chart("End-of-program survey", &summary)
             .unwrap()

@@ -1,26 +1,29 @@
 //! Surveys: coordinators open, close and remind; participants see their survey as a form and
 //! answer question by question, changing answers until it closes. Who answered is never shown,
-//! and in an anonymous survey never stored: a keyed hash stands in for the person.
+//! and in an anonymous survey never stored: a keyed token stands in for the person while the
+//! survey is open, and nothing at all once it closes.
 
 mod answering;
 pub mod chart;
+mod closing;
 pub mod export;
 mod form;
 mod invite;
+mod key;
 mod results;
 
+pub use closing::close_survey;
 pub use results::{EarlierRun, SurveyRow};
 
 use chrono::NaiveDate;
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 
 use super::{App, AppResult, Caller, Reply, UserError};
 use crate::domain::survey::{AnswerProblem, Template, template};
-use crate::domain::{Role, Timestamp, new_id};
+use crate::domain::{Role, Timestamp, new_id, random_id};
 use crate::messages::survey as words;
 use crate::store::jobs::{Job, JobKind, JobStatus};
 use crate::store::{self, surveys::Survey};
+use key::respondent_key;
 
 /// The stable id a survey's form comes back under: `survey:ID`.
 pub const FORM_PREFIX: &str = "survey:";
@@ -30,7 +33,8 @@ pub const FORM_PREFIX: &str = "survey:";
 pub enum SurveyRefusal {
     UnknownTemplate(String),
     UnknownSurvey(String),
-    AmbiguousSurvey(String),
+    /// What was typed, and the short ids it could mean.
+    AmbiguousSurvey(String, Vec<String>),
     ClosesInPast(NaiveDate),
     Closed,
     AlreadyClosed,
@@ -50,6 +54,11 @@ pub enum SurveyRefusal {
     BadTemplate(String, Vec<template::Problem>),
     /// Fewer than MIN_GROUP people answered: nothing to show or export.
     TooFew,
+    /// Figures, charts and exports wait for the survey to close.
+    StillOpen {
+        id: String,
+        closes_at: Option<Timestamp>,
+    },
 }
 
 impl From<SurveyRefusal> for super::AppError {
@@ -69,20 +78,22 @@ fn template_of(survey: &Survey) -> anyhow::Result<Template> {
         .map_err(|p| anyhow::anyhow!("stored template of {} no longer reads: {p:?}", survey.id))
 }
 
-/// The key a response is stored under: the person's id, or in an anonymous survey an HMAC of it
-/// with the survey's secret, which only prevents answering twice.
-fn respondent_key(survey: &Survey, participant_id: &str) -> String {
-    if !survey.anonymous {
-        return participant_id.to_string();
-    }
-    let mut mac = Hmac::<Sha256>::new_from_slice(survey.secret.as_bytes())
-        .expect("HMAC takes any key length");
-    mac.update(participant_id.as_bytes());
-    mac.finalize()
-        .into_bytes()
+/// The one survey whose id is `typed` or starts with it (at least 4 characters: the chat shows
+/// 8), for every place a coordinator or the operator names a survey.
+pub fn pick<'a>(all: &'a [Survey], typed: &str) -> Result<&'a Survey, SurveyRefusal> {
+    let typed = typed.trim().to_lowercase();
+    let found: Vec<&Survey> = all
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .filter(|s| s.id == typed || (typed.len() >= 4 && s.id.starts_with(&typed)))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(SurveyRefusal::UnknownSurvey(typed)),
+        many => Err(SurveyRefusal::AmbiguousSurvey(
+            typed,
+            many.iter().map(|s| s.id.clone()).collect(),
+        )),
+    }
 }
 
 impl App {
@@ -124,12 +135,17 @@ impl App {
             .and_then(|t| t.and_local_timezone(intake.zone).earliest())
             .map(|t| Timestamp::from_utc(t.with_timezone(&chrono::Utc)));
         let survey = Survey {
-            id: new_id(),
+            // Random, so the 8 characters the chat shows tell surveys apart.
+            id: random_id(),
             template: template.name.clone(),
             template_toml: toml,
             intake_id: intake.id.clone(),
             anonymous,
-            secret: if anonymous { new_id() } else { String::new() },
+            secret: if anonymous {
+                key::new_key()
+            } else {
+                String::new()
+            },
             open: true,
             closes_at,
             opened_at: now,
@@ -138,8 +154,12 @@ impl App {
         let invited = self.audience(&survey, &template).await?.len();
         let mut tx = self.store.begin().await?;
         store::surveys::insert(&mut *tx, &survey).await?;
-        self.survey_job(&mut tx, &survey, JobKind::SurveyInvitation)
+        self.survey_job(&mut tx, &survey, JobKind::SurveyInvitation, now)
             .await?;
+        if let Some(at) = closes_at {
+            self.survey_job(&mut tx, &survey, JobKind::SurveyClose, at)
+                .await?;
+        }
         tx.commit().await?;
         Ok(Reply::private(words::survey_opened(
             &survey, &template, &intake, invited,
@@ -151,17 +171,17 @@ impl App {
         tx: &mut sqlx::AnyConnection,
         survey: &Survey,
         kind: JobKind,
+        due_at: Timestamp,
     ) -> anyhow::Result<bool> {
-        let now = self.now();
         let job = Job {
             id: new_id(),
-            // One invitation and one reminder per survey, ever.
-            key: format!("{}:{}", kind.as_str(), survey.id),
+            // One invitation, one reminder and one closing per survey, ever.
+            key: job_key(kind, &survey.id),
             kind,
             target: survey.id.clone(),
             schedule_id: None,
-            due_at: now,
-            created_at: now,
+            due_at,
+            created_at: self.now(),
         };
         Ok(store::jobs::insert_if_new(tx, &job, JobStatus::Pending).await?)
     }
@@ -212,41 +232,13 @@ impl App {
 
     /// A survey by its id or the first characters of it, closing it first if its day has passed.
     pub(crate) async fn survey_named(&self, typed: &str) -> AppResult<OpenedSurvey> {
-        let typed = typed.trim().to_lowercase();
         let all = store::surveys::list(self.store.pool()).await?;
-        let found: Vec<&Survey> = all
-            .iter()
-            .filter(|s| s.id == typed || (typed.len() >= 4 && s.id.starts_with(&typed)))
-            .collect();
-        let survey = match found.as_slice() {
-            [one] => (*one).clone(),
-            [] => return Err(SurveyRefusal::UnknownSurvey(typed).into()),
-            _ => return Err(SurveyRefusal::AmbiguousSurvey(typed).into()),
-        };
+        let survey = pick(&all, typed)?.clone();
         let survey = self.close_if_due(survey).await?;
         Ok(OpenedSurvey {
             template: template_of(&survey)?,
             survey,
         })
-    }
-
-    async fn close_if_due(&self, survey: Survey) -> anyhow::Result<Survey> {
-        let now = self.now();
-        if survey.open && survey.closes_at.is_some_and(|at| at <= now) {
-            store::surveys::close(self.store.pool(), &survey.id, now).await?;
-            return Ok(store::surveys::find(self.store.pool(), &survey.id)
-                .await?
-                .unwrap_or(survey));
-        }
-        Ok(survey)
-    }
-
-    pub(crate) async fn command_survey_close(&self, id: String) -> AppResult<Reply> {
-        let opened = self.survey_named(&id).await?;
-        if !store::surveys::close(self.store.pool(), &opened.survey.id, self.now()).await? {
-            return Err(SurveyRefusal::AlreadyClosed.into());
-        }
-        Ok(Reply::private(words::survey_closed(&opened.survey)))
     }
 
     pub(crate) async fn command_survey_remind(&self, id: String) -> AppResult<Reply> {
@@ -257,7 +249,7 @@ impl App {
         let waiting = self.not_answered(&opened.survey.id).await?.len();
         let mut tx = self.store.begin().await?;
         if !self
-            .survey_job(&mut tx, &opened.survey, JobKind::SurveyReminder)
+            .survey_job(&mut tx, &opened.survey, JobKind::SurveyReminder, self.now())
             .await?
         {
             return Err(SurveyRefusal::AlreadyReminded.into());
@@ -265,4 +257,9 @@ impl App {
         tx.commit().await?;
         Ok(Reply::private(words::reminder_queued(waiting)))
     }
+}
+
+/// The unique key of a survey's job of `kind`: `survey_close:ID`, say.
+fn job_key(kind: JobKind, survey_id: &str) -> String {
+    format!("{}:{survey_id}", kind.as_str())
 }

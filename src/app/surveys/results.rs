@@ -1,5 +1,7 @@
 //! What coordinators read: the list of surveys, and one survey's figures beside earlier intakes
 //! that ran the same template. Built only from anonymous figures (`domain::survey::results`).
+//! While a survey is open only its response count and rate are shown: figures that moved as each
+//! person answered would show, by comparing two views, what that person said.
 
 use super::{App, AppResult, OpenedSurvey, Reply, template_of};
 use crate::chat::Attachment;
@@ -65,9 +67,19 @@ impl App {
         };
         let opened = self.survey_named(&id).await?;
         let summary = self.survey_summary(&opened).await?;
+        let intake = self.intake_name(&opened.survey.intake_id).await?;
+        if opened.survey.open {
+            return Ok(Reply::private(words::survey_results_while_open(
+                &opened.survey,
+                &opened.template,
+                &intake,
+                &summary,
+            )));
+        }
         let mut earlier = Vec::new();
         for other in store::surveys::list(self.store.pool()).await? {
-            if other.template != opened.survey.template
+            if other.open
+                || other.template != opened.survey.template
                 || other.intake_id == opened.survey.intake_id
                 || other.opened_at > opened.survey.opened_at
             {
@@ -82,7 +94,6 @@ impl App {
                 summary: self.survey_summary(&other).await?,
             });
         }
-        let intake = self.intake_name(&opened.survey.intake_id).await?;
         let mut reply = Reply::private(words::survey_results(
             &opened.survey,
             &opened.template,

@@ -1,7 +1,8 @@
 //! The figures of one survey: response rate, yes shares by role, means and distributions, choice
-//! counts and unattributed free text. Any figure over fewer than [`MIN_GROUP`] answers is withheld.
+//! counts and unattributed free text. One rule ([`Disclosure`]) decides for results, charts and
+//! exports alike: nothing over fewer than [`MIN_GROUP`] answers, per question and per role.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{MIN_GROUP, PICK_SEPARATOR, QuestionKind, Template};
 use crate::domain::Role;
@@ -12,6 +13,47 @@ pub struct Response {
     pub role: Role,
     /// Question id → stored answer.
     pub answers: BTreeMap<String, String>,
+}
+
+/// What of a closed survey's answers may be shown, anywhere: the figures, the chart and exports.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Disclosure {
+    /// Questions answered by at least [`MIN_GROUP`] people.
+    pub questions: BTreeSet<String>,
+    /// Whether anything may be split by role: only when, for every question shown, each role
+    /// gave either no answer or at least [`MIN_GROUP`]. Decided once for the whole survey, since
+    /// an export row carries one role for all its answers, and a split shown for one question
+    /// would tell the rows' roles apart for the others.
+    pub by_role: bool,
+}
+
+impl Disclosure {
+    pub fn of(template: &Template, responses: &[Response]) -> Disclosure {
+        let mut questions = BTreeSet::new();
+        let mut by_role = true;
+        for q in &template.questions {
+            let count = |role: Option<Role>| {
+                responses
+                    .iter()
+                    .filter(|r| role.is_none_or(|role| r.role == role))
+                    .filter(|r| r.answers.contains_key(&q.id))
+                    .count()
+            };
+            if count(None) < MIN_GROUP {
+                continue;
+            }
+            questions.insert(q.id.clone());
+            let small = |n: usize| n > 0 && n < MIN_GROUP;
+            if small(count(Some(Role::Mentor))) || small(count(Some(Role::Mentee))) {
+                by_role = false;
+            }
+        }
+        Disclosure { questions, by_role }
+    }
+
+    pub fn shows(&self, question: &str) -> bool {
+        self.questions.contains(question)
+    }
 }
 
 /// A share of yes answers, or `None` when too few answered to show it.
@@ -54,6 +96,8 @@ pub struct Summary {
     pub invited: usize,
     pub responded: usize,
     pub questions: Vec<QuestionFigures>,
+    /// Whether figures are split by role (see [`Disclosure::by_role`]).
+    pub by_role: bool,
 }
 
 impl Summary {
@@ -77,6 +121,7 @@ fn share<'a>(answers: impl Iterator<Item = &'a str>) -> Share {
 /// The figures for `responses` to `template`, out of `invited` people.
 pub fn summarise(template: &Template, invited: usize, responses: &[Response]) -> Summary {
     let responded = responses.iter().filter(|r| !r.answers.is_empty()).count();
+    let shown = Disclosure::of(template, responses);
     let questions = template
         .questions
         .iter()
@@ -87,24 +132,20 @@ pub fn summarise(template: &Template, invited: usize, responses: &[Response]) ->
                 .collect();
             let answered = given.len();
             let values = || given.iter().map(|(_, a)| *a);
-            let figures = if answered < MIN_GROUP {
+            let figures = if !shown.shows(&q.id) {
                 Figures::TooFew
             } else {
                 match &q.kind {
                     QuestionKind::YesNo => {
+                        // With the total shown, one group's figure would give away a small other.
                         let of = |role: Role| {
                             share(given.iter().filter(|(r, _)| *r == role).map(|(_, a)| *a))
+                                .filter(|_| shown.by_role)
                         };
-                        let small = |role: Role| {
-                            let n = given.iter().filter(|(r, _)| *r == role).count();
-                            n > 0 && n < MIN_GROUP
-                        };
-                        // With the total shown, one group's figure would give away a small other.
-                        let hide = small(Role::Mentor) || small(Role::Mentee);
                         Figures::YesNo {
                             all: share(values()),
-                            mentors: of(Role::Mentor).filter(|_| !hide),
-                            mentees: of(Role::Mentee).filter(|_| !hide),
+                            mentors: of(Role::Mentor),
+                            mentees: of(Role::Mentee),
                         }
                     }
                     QuestionKind::Scale { labels } => {
@@ -153,5 +194,6 @@ pub fn summarise(template: &Template, invited: usize, responses: &[Response]) ->
         invited,
         responded,
         questions,
+        by_role: shown.by_role,
     }
 }

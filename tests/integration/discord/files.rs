@@ -71,11 +71,14 @@ async fn survey_with_three_answers(w: &DiscordWorld) -> String {
         let reply = as_person(w, who, Root::Survey, &format!("answer workbook {score}")).await;
         assert_eq!(reply.outcome, Outcome::Done, "{}", who.name);
     }
-    store::surveys::list(w.app.store.pool())
+    let id = store::surveys::list(w.app.store.pool())
         .await
         .unwrap()
         .remove(0)
-        .id
+        .id;
+    // Figures, charts and exports come once it closes.
+    stage(w, &[&format!("survey close {id}")]).await;
+    id
 }
 
 /// Follow-ups on interaction webhooks that carried files.
@@ -159,7 +162,7 @@ async fn a_survey_chart_and_export_follow_up_privately(db: TestDb) {
     let export = &sent[1].files[0];
     assert_eq!(export.filename, format!("survey-{short}.csv"));
     assert_eq!(export.content_type, "text/csv");
-    let expected = tandem::app::surveys::export::export(&w.app.store, &id, "csv")
+    let expected = tandem::app::surveys::export::export(&w.app.store, &id, "csv", w.app.now())
         .await
         .unwrap();
     assert_eq!(export.bytes, expected.into_bytes());

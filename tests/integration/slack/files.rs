@@ -56,11 +56,15 @@ async fn survey_with_three_answers(t: &SlackTest) -> String {
         let reply = as_user(t, who, Root::Survey, &format!("answer workbook {score}")).await;
         assert_eq!(reply.outcome, tandem::app::Outcome::Done, "{who}");
     }
-    store::surveys::list(t.app.store.pool())
+    let id = store::surveys::list(t.app.store.pool())
         .await
         .unwrap()
         .remove(0)
-        .id
+        .id;
+    // Figures, charts and exports come once it closes.
+    let close = as_user(t, "UCOORD", Root::Mentoring, &format!("survey close {id}")).await;
+    assert_eq!(close.outcome, tandem::app::Outcome::Done);
+    id
 }
 
 async fn a_survey_chart_and_export_reach_the_coordinator_alone(db: TestDb) {
@@ -123,7 +127,7 @@ async fn chart_and_export(t: &SlackTest) {
     let export = t.fake.shared_files().remove(1);
     assert_eq!(export.filename, format!("survey-{short}.json"));
     assert_eq!(export.shared_in.as_deref(), Some(dm_of("UCOORD").as_str()));
-    let expected = tandem::app::surveys::export::export(&t.app.store, &id, "json")
+    let expected = tandem::app::surveys::export::export(&t.app.store, &id, "json", t.app.now())
         .await
         .unwrap();
     assert_eq!(export.bytes.unwrap(), expected.into_bytes());
