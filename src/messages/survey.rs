@@ -119,7 +119,7 @@ pub fn survey_opened(
         message = message.line("It's anonymous: no participant id is stored with the answers.");
     }
     message.line(format!(
-        "`/mentoring survey results {0}` shows the figures; `/mentoring survey remind {0}` sends the one reminder.",
+        "`/mentoring survey results {0}` shows how many have answered (the figures come when it closes); `/mentoring survey remind {0}` sends the one reminder.",
         short(&survey.id)
     ))
 }

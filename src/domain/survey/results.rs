@@ -197,3 +197,45 @@ pub fn summarise(template: &Template, invited: usize, responses: &[Response]) ->
         by_role: shown.by_role,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(role: Role, answered: &[&str]) -> Response {
+        Response {
+            role,
+            answers: answered
+                .iter()
+                .map(|q| (q.to_string(), "yes".into()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn one_small_role_group_on_any_shown_question_hides_roles_everywhere() {
+        let template = super::super::template::parse(
+            super::super::template::built_in("end-of-program").unwrap(),
+        )
+        .unwrap();
+        let mut responses = vec![
+            response(Role::Mentor, &["recommend-mentors", "workbook"]),
+            response(Role::Mentor, &["recommend-mentors", "workbook"]),
+            response(Role::Mentor, &["recommend-mentors"]),
+            response(Role::Mentee, &["recommend-mentors"]),
+            response(Role::Mentee, &["recommend-mentors"]),
+            response(Role::Mentee, &["recommend-mentors", "change"]),
+        ];
+        let shown = Disclosure::of(&template, &responses);
+        assert!(shown.shows("recommend-mentors"));
+        assert!(!shown.shows("workbook") && !shown.shows("change"));
+        assert!(shown.by_role, "3 and 3 on the one question shown");
+        // A third mentor answer shows `workbook`, where mentees gave none: roles still shown.
+        responses[2] = response(Role::Mentor, &["recommend-mentors", "workbook"]);
+        assert!(Disclosure::of(&template, &responses).by_role);
+        // One mentee answer to it makes a group of one: no role anywhere.
+        responses[3] = response(Role::Mentee, &["recommend-mentors", "workbook"]);
+        let shown = Disclosure::of(&template, &responses);
+        assert!(shown.shows("workbook") && !shown.by_role);
+    }
+}
