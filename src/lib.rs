@@ -13,6 +13,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod fuzzing;
 pub mod messages;
 pub mod run;
 pub mod store;

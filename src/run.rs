@@ -12,6 +12,7 @@ use crate::adapters::discord::{self, Discord, DiscordSettings};
 use crate::adapters::http;
 use crate::adapters::slack::{Slack, SlackSettings};
 use crate::app::App;
+use crate::app::supervision::PASS_EVERY;
 use crate::chat::Chats;
 use crate::clock::SystemClock;
 use crate::config::RunConfig;
@@ -19,8 +20,6 @@ use crate::store::{Store, redact};
 
 /// How often pairs still missing a private space are tried again.
 const SPACE_SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
-/// How often the scheduler looks for due work: well inside a minute, the finest cron step.
-const SCHEDULER_EVERY: Duration = Duration::from_secs(10);
 /// How long inbound request keys are remembered: far longer than Slack's 5-minute signature
 /// window and its event retries.
 const INBOUND_MEMORY: Duration = Duration::from_secs(24 * 3600);
@@ -106,8 +105,11 @@ async fn sweep_spaces(app: App) {
     }
 }
 
+/// The scheduler loop. Each pass runs supervised (`App::scheduler_pass`): a panic or an error is
+/// logged and the loop goes on; `/healthz` answers 503 once passes stop completing.
 async fn run_scheduler(app: App) {
-    let mut every = tokio::time::interval(SCHEDULER_EVERY);
+    app.scheduler_pulse.started(app.now());
+    let mut every = tokio::time::interval(PASS_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
@@ -115,11 +117,7 @@ async fn run_scheduler(app: App) {
         if let Err(err) = crate::store::inbound::prune(app.store.pool(), day_ago).await {
             tracing::warn!(error = %err, "could not prune the inbound deduplication table");
         }
-        match app.run_due_with(WORKERS).await {
-            Ok(report) if report != Default::default() => tracing::info!(?report, "scheduler run"),
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = ?err, "scheduler run failed; trying again shortly"),
-        }
+        app.scheduler_pass(WORKERS).await;
     }
 }
 

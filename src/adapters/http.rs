@@ -28,17 +28,26 @@ pub fn router(app: App, metrics: PrometheusHandle) -> Router {
 /// How long `/healthz` waits for the database.
 const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// 200 when the database answers in time, 503 otherwise.
-async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
+/// 200 when the database answers in time and the scheduler completes its passes; 503 with the
+/// reason otherwise.
+async fn healthz(State(state): State<HttpState>) -> (StatusCode, String) {
+    let unavailable = |why: String| (StatusCode::SERVICE_UNAVAILABLE, format!("{why}\n"));
     // A load balancer wants an answer in time, not the pool's full acquire timeout.
     let probe = sqlx::query("SELECT 1").execute(state.app.store.pool());
     match tokio::time::timeout(HEALTH_TIMEOUT, probe).await {
-        Ok(Ok(_)) => (StatusCode::OK, "ok\n"),
+        Ok(Ok(_)) => {}
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+            return unavailable("database unavailable".to_string());
         }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database too slow\n"),
+        Err(_) => return unavailable("database too slow".to_string()),
+    }
+    match state.app.scheduler_pulse.stalled(state.app.now()) {
+        Some(why) => {
+            tracing::warn!(reason = %why, "health check failed");
+            unavailable(why)
+        }
+        None => (StatusCode::OK, "ok\n".to_string()),
     }
 }
 

@@ -4,4 +4,5 @@
 pub mod console;
 pub mod discord;
 pub mod http;
+pub mod json;
 pub mod slack;

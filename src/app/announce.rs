@@ -74,7 +74,9 @@ impl App {
     pub(crate) async fn announcement_recipients(&self, job: &Job) -> anyhow::Result<Vec<String>> {
         let db = self.store.pool();
         let Some(a) = store::announcements::find(db, &job.target).await? else {
-            return Ok(Vec::new());
+            return Err(super::supervision::Unworkable::error(
+                "its announcement no longer exists",
+            ));
         };
         let mut conn = db.acquire().await?;
         let intakes =

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::App;
 use super::delivery::Sent;
+use super::supervision::Unworkable;
 use crate::chat::{ChannelRef, Message, MessageRef};
 use crate::domain::{Intake, Platform, Timestamp, new_id};
 use crate::messages;
@@ -33,7 +34,7 @@ impl App {
             return Ok(store::webinars::reminded(db, webinar_id).await?);
         }
         let Some(webinar) = store::webinars::find(db, webinar_id).await? else {
-            return Ok(Vec::new());
+            return Err(Unworkable::error("its webinar no longer exists"));
         };
         let mut conn = db.acquire().await?;
         let intakes =

@@ -27,6 +27,9 @@ pub fn answer_of_action(action: &str) -> Option<Answer> {
     Answer::ALL.into_iter().find(|a| action_of(*a) == action)
 }
 
+/// `/mentoring status` lists at most this many failed jobs, newest first.
+const FAILED_JOBS_SHOWN: i64 = 10;
+
 /// One line of `/mentoring status`.
 #[derive(Debug, Clone)]
 pub struct PairStatusRow {
@@ -76,7 +79,8 @@ impl App {
             &self.checkin_schedule(&intake, &cron, zone),
         )
         .await?;
-        let next: Vec<Timestamp> = parsed.occurrences_after(self.now(), zone).take(3).collect();
+        let after = intake.checkins_after(self.now());
+        let next: Vec<Timestamp> = parsed.occurrences_after(after, zone).take(3).collect();
         Ok(Reply::private(messages::checkins_set(
             &intake, &cron, zone, &next,
         )))
@@ -88,15 +92,18 @@ impl App {
         )))
     }
 
-    /// Every schedule with its intake's name and next run.
+    /// Every schedule with its intake's name and next run (none before the intake starts).
     pub async fn schedules(&self) -> anyhow::Result<Vec<(String, Schedule, Option<Timestamp>)>> {
         let db = self.store.pool();
         let mut rows = Vec::new();
         for schedule in store::schedules::list(db).await? {
             let intake = store::intakes::find(db, &schedule.target).await?;
+            let after = intake
+                .as_ref()
+                .map_or(self.now(), |i| i.checkins_after(self.now()));
             let next = Cron::parse(&schedule.cron)
                 .ok()
-                .and_then(|c| c.occurrences_after(self.now(), schedule.zone).next());
+                .and_then(|c| c.occurrences_after(after, schedule.zone).next());
             rows.push((intake.map(|i| i.name).unwrap_or_default(), schedule, next));
         }
         Ok(rows)
@@ -108,12 +115,13 @@ impl App {
         count: usize,
     ) -> anyhow::Result<Vec<(Timestamp, String, Schedule)>> {
         let mut all = Vec::new();
-        for (intake, schedule, _) in self.schedules().await?.into_iter().filter(|(_, s, _)| s.on) {
-            let Ok(cron) = Cron::parse(&schedule.cron) else {
+        for (intake, schedule, next) in self.schedules().await?.into_iter().filter(|(_, s, _)| s.on)
+        {
+            let (Ok(cron), Some(next)) = (Cron::parse(&schedule.cron), next) else {
                 continue;
             };
             for at in cron
-                .occurrences_after(self.now(), schedule.zone)
+                .occurrences_after(Timestamp(next.0 - 1), schedule.zone)
                 .take(count)
             {
                 all.push((at, intake.clone(), schedule.clone()));
@@ -159,8 +167,13 @@ impl App {
             failed.push((label, f.due_at, f.error));
         }
         let missed = store::jobs::missed_count(db, JobKind::Checkin, &intake.id).await?;
+        let failed_jobs = store::jobs::failed_for(db, &intake.id, FAILED_JOBS_SHOWN).await?;
         Ok(Reply::private(messages::status(
-            &intake, &rows, &failed, missed,
+            &intake,
+            &rows,
+            &failed,
+            &failed_jobs,
+            missed,
         )))
     }
 

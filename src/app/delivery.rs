@@ -8,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use super::App;
+use super::pileups;
 use super::scheduler::{LEASE, RunReport};
+use super::supervision::{guarded, is_permanent};
 use crate::chat::{ChannelRef, ChatError, MessageRef};
 use crate::domain::checkin::month_of;
 use crate::domain::schedule::backoff;
@@ -33,6 +35,15 @@ pub(crate) enum Sent {
     Skipped(&'static str),
 }
 
+/// A job as its deliveries in one batch see it.
+enum JobContext {
+    Ready(Job, Option<Box<CheckinBatch>>),
+    /// None of its deliveries goes, for this reason (the job is gone, or superseded).
+    Skip(&'static str),
+    /// Its context could not be read: each of its deliveries is recorded with this error.
+    Broken(ChatError),
+}
+
 /// Everything the check-ins of one job share, read once per batch.
 struct CheckinBatch {
     intake: Intake,
@@ -46,10 +57,12 @@ struct CheckinBatch {
 }
 
 impl App {
-    /// Sends a batch of claimed deliveries, one job's context at a time.
+    /// Sends a batch of claimed deliveries, one job's context at a time. What goes wrong with
+    /// one job (its context cannot be read, a send panics) is recorded on its deliveries and
+    /// the batch goes on.
     pub(crate) async fn deliver_batch(&self, claimed: Vec<Delivery>) -> anyhow::Result<RunReport> {
         let mut report = RunReport::default();
-        let mut jobs: HashMap<String, Option<(Job, Option<CheckinBatch>)>> = HashMap::new();
+        let mut jobs: HashMap<String, JobContext> = HashMap::new();
         let mut held: HashSet<String> = claimed.iter().map(|d| d.id.clone()).collect();
         let mut renewed_at = self.now();
         for (i, delivery) in claimed.iter().enumerate() {
@@ -62,29 +75,50 @@ impl App {
                 continue;
             }
             if !jobs.contains_key(&delivery.job_id) {
-                let loaded = match store::jobs::find(self.store.pool(), &delivery.job_id).await? {
-                    Some(job) => {
-                        let batch = self.checkin_batch(&job, &claimed).await?;
-                        Some((job, batch))
-                    }
-                    None => None,
-                };
-                jobs.insert(delivery.job_id.clone(), loaded);
+                let context = self.job_context(&delivery.job_id, &claimed).await;
+                jobs.insert(delivery.job_id.clone(), context);
             }
-            let result = match jobs.get(&delivery.job_id).and_then(Option::as_ref) {
-                Some((job, batch)) => {
-                    let send = self.send(job, batch.as_ref(), delivery);
-                    crate::chat::sending_delivery(delivery.id.clone(), send).await
+            let result = match jobs.get(&delivery.job_id) {
+                Some(JobContext::Ready(job, batch)) => {
+                    let send = guarded(self.send(job, batch.as_deref(), delivery));
+                    crate::chat::sending_delivery(delivery.id.clone(), send)
+                        .await
+                        .map_err(as_chat_error)
                 }
+                Some(JobContext::Skip(why)) => Ok(Sent::Skipped(why)),
+                Some(JobContext::Broken(err)) => Err(err.clone()),
                 None => Ok(Sent::Skipped("its job is gone")),
             };
-            let kind = jobs
-                .get(&delivery.job_id)
-                .and_then(Option::as_ref)
-                .map(|(job, _)| job.kind);
+            let kind = match jobs.get(&delivery.job_id) {
+                Some(JobContext::Ready(job, _)) => Some(job.kind),
+                _ => None,
+            };
             report.add(self.record(delivery, result, kind).await?);
         }
         Ok(report)
+    }
+
+    /// What a job's deliveries in this batch need, or why they cannot go.
+    async fn job_context(&self, job_id: &str, claimed: &[Delivery]) -> JobContext {
+        let loaded = async {
+            let Some(job) = store::jobs::find(self.store.pool(), job_id).await? else {
+                return Ok(JobContext::Skip("its job is gone"));
+            };
+            if pileups::series_of(&job).is_some()
+                && store::jobs::superseded(self.store.pool(), &job, self.now()).await?
+            {
+                return Ok(JobContext::Skip("superseded by a newer one"));
+            }
+            let batch = self.checkin_batch(&job, claimed).await?;
+            Ok(JobContext::Ready(job, batch.map(Box::new)))
+        };
+        match guarded(loaded).await {
+            Ok(context) => context,
+            Err(err) => {
+                tracing::warn!(job = %job_id, error = ?err, "could not read what a job's deliveries need");
+                JobContext::Broken(as_chat_error(err))
+            }
+        }
     }
 
     /// Extends this worker's leases on `rest`; the ids it still holds.
@@ -147,8 +181,8 @@ impl App {
         job: &Job,
         batch: Option<&CheckinBatch>,
         delivery: &Delivery,
-    ) -> Result<Sent, ChatError> {
-        let sent = match (job.kind, batch) {
+    ) -> anyhow::Result<Sent> {
+        match (job.kind, batch) {
             (JobKind::Checkin, Some(batch)) => self.send_checkin(batch, &delivery.recipient).await,
             (JobKind::Checkin, None) => Ok(Sent::Skipped("the intake is gone")),
             (JobKind::HelpAlert, _) => self.send_help_alert(job, &delivery.recipient).await,
@@ -167,12 +201,7 @@ impl App {
             }
             (JobKind::Announcement, _) => self.send_announcement(job, &delivery.recipient).await,
             (JobKind::SurveyClose, _) => Ok(Sent::Skipped("a survey's closing sends nothing")),
-        };
-        // A platform error keeps its kind; anything else (the database, say) is worth another try.
-        sent.map_err(|err| match err.downcast::<ChatError>() {
-            Ok(chat) => chat,
-            Err(other) => ChatError::transient(format!("internal: {other:#}"), None),
-        })
+        }
     }
 
     /// Posts the month's check-in in the pair's space, unless the pair ended or both paused.
@@ -320,6 +349,17 @@ impl App {
         };
         metrics::counter!("tandem_deliveries_total", "outcome" => outcome).increment(1);
         Ok(report)
+    }
+}
+
+/// A platform error keeps its kind; anything else that will recur (a stored template that no
+/// longer reads, a panic) fails for good, and the rest (the database, say) is worth another try.
+fn as_chat_error(err: anyhow::Error) -> ChatError {
+    let permanent = is_permanent(&err);
+    match err.downcast::<ChatError>() {
+        Ok(chat) => chat,
+        Err(other) if permanent => ChatError::permanent(format!("{other:#}")),
+        Err(other) => ChatError::transient(format!("internal: {other:#}"), None),
     }
 }
 

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 
 use super::calendar::{PERSON, typed_number};
 use super::delivery::Sent;
+use super::supervision::Unworkable;
 use super::{App, AppResult, Caller, Reply, UserError};
 use crate::commands::MeetupDraft;
 use crate::domain::{Timestamp, new_id};
@@ -193,7 +194,7 @@ impl App {
             JobKind::MeetupReminder => store::meetups::going(db, meetup_id).await?,
             _ => {
                 let Some(m) = store::meetups::find(db, meetup_id).await? else {
-                    return Ok(Vec::new());
+                    return Err(Unworkable::error("its meetup no longer exists"));
                 };
                 self.meetup_locals(&m, job.due_at).await?
             }

@@ -10,10 +10,12 @@ pub mod errors;
 mod help;
 mod ical;
 pub mod intakes;
+mod materialise;
 pub mod meetups;
 pub mod pairing;
 pub mod pausing;
 mod people;
+mod pileups;
 pub mod privacy;
 mod profile;
 mod resources;
@@ -21,6 +23,7 @@ pub mod roster;
 pub mod scheduler;
 mod series;
 mod spaces;
+pub mod supervision;
 pub mod surveys;
 pub mod webinars;
 
@@ -71,6 +74,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub chats: Chats,
     pub settings: Settings,
+    /// When the scheduler loop last completed a pass, for `/healthz` and metrics.
+    pub scheduler_pulse: Arc<supervision::SchedulerPulse>,
 }
 
 /// Who is asking, as the platform vouches for it.
@@ -216,6 +221,7 @@ impl App {
             clock,
             chats,
             settings,
+            scheduler_pulse: Default::default(),
         }
     }
 

@@ -1,25 +1,25 @@
 //! The durable scheduler (ARCHITECTURE decision 3): schedules → jobs → deliveries. Each step is
 //! idempotent on its unique keys, so any number of instances may run it at once and a crash
-//! anywhere only means the next run picks up where this one stopped. Tests and the demo call
-//! [`App::run_due`] with a manual clock; `tandem run` calls it on a timer.
+//! anywhere only means the next run picks up where this one stopped. Each stage goes on past
+//! whatever one job met (`supervision.rs`). Tests and the demo call [`App::run_due`] with a
+//! manual clock; `tandem run` calls [`App::scheduler_pass`] on a timer.
 
+use std::future::Future;
 use std::time::Duration;
 
 use anyhow::Context;
 
 use super::App;
-use crate::domain::schedule::{Cron, ScheduleKind};
-use crate::domain::{Timestamp, new_id};
+use super::pileups;
+use super::supervision::{Unworkable, guarded, is_permanent, panic_message};
+use crate::domain::Timestamp;
+use crate::store;
 use crate::store::jobs::{Job, JobKind, JobStatus};
-use crate::store::{self, schedules::Schedule};
 
 /// How long a worker holds a claimed delivery before another may take it over.
 pub const LEASE: Duration = Duration::from_secs(5 * 60);
 /// Deliveries a worker claims at once.
 const CLAIM_BATCH: i64 = 50;
-/// At most this many occurrences of one schedule are caught up in one run (a year of monthly
-/// check-ins many times over); the rest follow on the next run.
-const CATCH_UP_LIMIT: usize = 1000;
 
 /// What one run did, for logs, metrics and tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,6 +30,10 @@ pub struct RunReport {
     pub retried: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// Jobs marked failed for good this run (they can never be carried out).
+    pub failed_jobs: usize,
+    /// Schedules or jobs left for the next run after an error worth another try.
+    pub errors: usize,
 }
 
 impl RunReport {
@@ -40,123 +44,135 @@ impl RunReport {
         self.retried += other.retried;
         self.failed += other.failed;
         self.skipped += other.skipped;
+        self.failed_jobs += other.failed_jobs;
+        self.errors += other.errors;
     }
 }
 
 impl App {
     /// Everything due now: new occurrences become jobs, jobs get their recipients, and `workers`
-    /// workers send until nothing due is left.
+    /// workers send until nothing due is left. A stage that cannot run at all (the database is
+    /// unreachable) does not stop the next; its error is returned once all have had their turn.
     pub async fn run_due_with(&self, workers: usize) -> anyhow::Result<RunReport> {
-        let mut report = self.materialise().await?;
-        self.fan_out().await?;
+        let mut report = RunReport::default();
+        let mut failure = None;
+        let mut stage = |result: anyhow::Result<RunReport>| match result {
+            Ok(done) => report.add(done),
+            Err(err) => {
+                failure.get_or_insert(err);
+            }
+        };
+        stage(self.materialise().await);
+        stage(self.fan_out().await);
         let runs = (0..workers.max(1)).map(|_| self.drain());
         for worker in futures_util::future::join_all(runs).await {
-            report.add(worker?);
+            stage(worker);
         }
-        Ok(report)
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(report),
+        }
     }
 
     pub async fn run_due(&self) -> anyhow::Result<RunReport> {
         self.run_due_with(1).await
     }
 
-    /// Turns every schedule's occurrences up to now into jobs. Check-ins missed by more than the
-    /// grace period (downtime) are recorded as missed instead of sent late.
-    async fn materialise(&self) -> anyhow::Result<RunReport> {
+    /// One pass of `tandem run`'s loop, supervised: see [`App::supervise`].
+    pub async fn scheduler_pass(&self, workers: usize) -> Option<RunReport> {
+        let app = self.clone();
+        self.supervise(async move { app.run_due_with(workers).await })
+            .await
+    }
+
+    /// Runs a scheduler pass in its own task. A panic or an error is logged and counted and
+    /// never ends the loop; a completed pass is recorded in [`App::scheduler_pulse`].
+    pub async fn supervise(
+        &self,
+        pass: impl Future<Output = anyhow::Result<RunReport>> + Send + 'static,
+    ) -> Option<RunReport> {
+        let (outcome, report) = match tokio::spawn(pass).await {
+            Ok(Ok(report)) => {
+                self.scheduler_pulse.completed(self.now());
+                if report != RunReport::default() {
+                    tracing::info!(?report, "scheduler pass");
+                }
+                ("completed", Some(report))
+            }
+            Ok(Err(err)) => {
+                tracing::warn!(error = ?err, "a scheduler pass failed; the next one starts shortly");
+                ("failed", None)
+            }
+            Err(join) => {
+                let why = match join.try_into_panic() {
+                    Ok(panic) => panic_message(&*panic),
+                    Err(_) => "cancelled".to_string(),
+                };
+                tracing::error!(panic = %why, "a scheduler pass panicked; the next one starts shortly");
+                ("panicked", None)
+            }
+        };
+        metrics::counter!("tandem_scheduler_passes_total", "outcome" => outcome).increment(1);
+        report
+    }
+
+    /// Lists each due job's recipients as deliveries, in one transaction per job. Of a series
+    /// due at once only the newest goes (`pileups.rs`); a job that can never be carried out is
+    /// marked failed and the others go on.
+    async fn fan_out(&self) -> anyhow::Result<RunReport> {
         let now = self.now();
+        let db = self.store.pool();
         let mut report = RunReport::default();
-        for schedule in store::schedules::list(self.store.pool()).await? {
-            if !schedule.on {
-                continue;
-            }
-            if !self.target_running(&schedule).await? {
-                // An ended or closed intake gets nothing more; its schedule stops for good.
-                store::schedules::switch_off(self.store.pool(), schedule.kind, &schedule.target)
-                    .await?;
-                continue;
-            }
-            let cron = match Cron::parse(&schedule.cron) {
-                Ok(cron) => cron,
-                Err(err) => {
-                    tracing::warn!(schedule = %schedule.id, error = %err, "a stored schedule no longer parses");
-                    continue;
-                }
-            };
-            let mut last = None;
-            for at in cron
-                .occurrences_after(schedule.cursor_at, schedule.zone)
-                .take_while(|t| *t <= now)
-                .take(CATCH_UP_LIMIT)
+        let (due, unreadable) = store::jobs::pending(db, now).await?;
+        for job in unreadable {
+            // Perhaps a newer version's kind: left pending for an instance that knows it.
+            tracing::warn!(job = %job.id, reason = %job.reason, "a due job this version cannot read");
+        }
+        let (go, missed) = pileups::sort_out(due, now);
+        for job in missed {
+            if store::jobs::set_status_from(db, &job.id, JobStatus::Pending, JobStatus::Missed)
+                .await?
             {
-                let missed = now.0 - at.0 > self.settings.checkin_grace.as_millis() as i64;
-                if self.add_occurrence(&schedule, at, missed).await? {
-                    report.jobs += 1;
-                    report.missed += missed as usize;
-                }
-                last = Some(at);
+                report.missed += 1;
             }
-            if let Some(last) = last {
-                store::schedules::advance(
-                    self.store.pool(),
-                    &schedule.id,
-                    schedule.cursor_at,
-                    last,
-                )
-                .await?;
+        }
+        for job in go {
+            match guarded(self.fan_out_job(&job, now)).await {
+                Ok(()) => {}
+                Err(err) if is_permanent(&err) => {
+                    self.job_failed(&job, &format!("{err:#}")).await?;
+                    report.failed_jobs += 1;
+                }
+                Err(err) => {
+                    tracing::warn!(job = %job.id, error = ?err, "could not list a job's recipients; trying again next pass");
+                    report.errors += 1;
+                }
             }
         }
         Ok(report)
     }
 
-    async fn target_running(&self, schedule: &Schedule) -> anyhow::Result<bool> {
-        Ok(match schedule.kind {
-            ScheduleKind::Checkin => store::intakes::find(self.store.pool(), &schedule.target)
-                .await?
-                .is_some_and(|intake| intake.is_active_at(self.now())),
-        })
+    /// One job's recipients, written with its status. A newer job of a series also supersedes
+    /// what its older ones still hold for the same recipients.
+    async fn fan_out_job(&self, job: &Job, now: Timestamp) -> anyhow::Result<()> {
+        let recipients = self.recipients(job).await?;
+        let mut tx = self.store.begin().await?;
+        store::deliveries::insert_many(&mut tx, &job.id, &recipients, job.due_at).await?;
+        if pileups::series_of(job).is_some() {
+            store::deliveries::supersede(&mut tx, job, now).await?;
+        }
+        store::jobs::set_status(&mut *tx, &job.id, JobStatus::Fanned).await?;
+        tx.commit()
+            .await
+            .context("could not record a job's recipients")?;
+        Ok(())
     }
 
-    async fn add_occurrence(
-        &self,
-        schedule: &Schedule,
-        at: Timestamp,
-        missed: bool,
-    ) -> anyhow::Result<bool> {
-        let kind = match schedule.kind {
-            ScheduleKind::Checkin => JobKind::Checkin,
-        };
-        let job = Job {
-            id: new_id(),
-            key: format!("{}@{}", schedule.id, at.0),
-            kind,
-            target: schedule.target.clone(),
-            schedule_id: Some(schedule.id.clone()),
-            due_at: at,
-            created_at: self.now(),
-        };
-        let status = if missed {
-            JobStatus::Missed
-        } else {
-            JobStatus::Pending
-        };
-        if missed {
-            tracing::warn!(schedule = %schedule.id, due = at.0, "an occurrence was missed during downtime");
-        }
-        Ok(store::jobs::insert_if_new(self.store.pool(), &job, status).await?)
-    }
-
-    /// Lists each due job's recipients as deliveries, in one transaction per job.
-    async fn fan_out(&self) -> anyhow::Result<()> {
-        let now = self.now();
-        for job in store::jobs::pending(self.store.pool(), now).await? {
-            let recipients = self.recipients(&job).await?;
-            let mut tx = self.store.begin().await?;
-            store::deliveries::insert_many(&mut tx, &job.id, &recipients, job.due_at).await?;
-            store::jobs::set_status(&mut *tx, &job.id, JobStatus::Fanned).await?;
-            tx.commit()
-                .await
-                .context("could not record a job's recipients")?;
-        }
+    async fn job_failed(&self, job: &Job, reason: &str) -> anyhow::Result<()> {
+        tracing::warn!(job = %job.id, kind = job.kind.as_str(), reason, "a job failed for good");
+        store::jobs::fail(self.store.pool(), &job.id, reason).await?;
+        metrics::counter!("tandem_scheduler_jobs_failed_total", "kind" => job.kind.as_str())
+            .increment(1);
         Ok(())
     }
 
@@ -173,7 +189,8 @@ impl App {
                         .map(|p| p.id)
                         .collect()
                 }
-                _ => Vec::new(),
+                Some(_) => Vec::new(),
+                None => return Err(Unworkable::error("its intake no longer exists")),
             },
             JobKind::HelpAlert => store::coordinators::alerted(db).await?,
             JobKind::SurveyInvitation | JobKind::SurveyReminder => {

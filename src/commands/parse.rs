@@ -3,6 +3,8 @@
 //! options skip the first step and go straight to [`bind`]. Errors are a typed enum; the words a
 //! person reads live in `messages`.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -206,7 +208,7 @@ fn parse_tokens(root: Root, platform: Platform, tokens: &[Token]) -> Result<Pars
     let mut raw = RawArgs::default();
     let mut positional = spec.args.iter().filter(|a| a.place == Place::Positional);
     let mut greedy: Option<usize> = None;
-    for token in &tokens[used..] {
+    for token in tokens.get(used..).unwrap_or_default() {
         if let (Some(at), None) = (greedy, &token.key)
             && let Some((_, RawValue::Text(words))) = raw.0.get_mut(at)
         {
@@ -401,14 +403,14 @@ fn find_spec(root: Root, tokens: &[Token]) -> Result<(&'static CommandSpec, usiz
     let first = words.first().cloned().unwrap_or_default();
     let choices: Vec<&'static str> = candidates
         .iter()
-        .filter(|s| s.words.len() > 1 && s.words[0] == first)
-        .map(|s| s.words[1])
+        .filter(|s| s.words.first() == Some(&first.as_str()))
+        .filter_map(|s| s.words.get(1).copied())
         .collect();
     if !choices.is_empty() {
         let group = candidates
             .iter()
-            .find(|s| s.words[0] == first)
-            .map(|s| s.words[0]);
+            .find(|s| s.words.first() == Some(&first.as_str()))
+            .and_then(|s| s.words.first().copied());
         return Err(ParseError::IncompleteCommand {
             root,
             words: group.into_iter().collect(),

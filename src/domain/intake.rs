@@ -1,6 +1,6 @@
 //! An intake: one cohort of the program, with its own zone, dates and announcement channel.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
 
 use super::time::Timestamp;
@@ -78,6 +78,23 @@ impl Intake {
 
     pub fn is_active_at(&self, now: Timestamp) -> bool {
         self.state_at(now) == IntakeState::Active
+    }
+
+    /// The first instant of its first day (`starts:`) in its zone: no check-in comes before it.
+    /// A midnight that does not exist that day (a DST change at 00:00) is the first hour after.
+    pub fn starts_at(&self) -> Option<Timestamp> {
+        let midnight = self.starts_on?.and_hms_opt(0, 0, 0)?;
+        [midnight, midnight + chrono::Duration::hours(1)]
+            .into_iter()
+            .find_map(|local| self.zone.from_local_datetime(&local).earliest())
+            .map(|at| Timestamp(at.timestamp_millis()))
+    }
+
+    /// Where to look for check-ins after `after`: there, or just before the start if that is
+    /// later (so an occurrence at the very first instant still counts).
+    pub fn checkins_after(&self, after: Timestamp) -> Timestamp {
+        self.starts_at()
+            .map_or(after, |start| Timestamp(after.0.max(start.0 - 1)))
     }
 }
 

@@ -1,6 +1,8 @@
 //! A roster: the spreadsheet coordinators keep, one pair a row, read by `tandem import`. Only the
 //! file's shape is checked here (columns, accounts, zones); the pairing rules are the app's.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use chrono_tz::Tz;
 
 use super::Identity;

@@ -4,6 +4,9 @@
 //! a local time that does not exist that day moves to the next valid time (a monthly check-in
 //! must never vanish), and a local time that happens twice fires once.
 
+// A parser of what coordinators type: nothing here may panic on any input.
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Timelike, Utc};
@@ -74,7 +77,9 @@ impl Cron {
             6 => fields.iter().map(|f| f.to_string()).collect(),
             n => return Err(CronError::FieldCount(n)),
         };
-        six[5] = day_of_week_field(&six[5])?;
+        if let Some(day_of_week) = six.last_mut() {
+            *day_of_week = day_of_week_field(day_of_week)?;
+        }
         let schedule = cron::Schedule::from_str(&six.join(" "))
             .map_err(|e| CronError::Invalid(e.to_string()))?;
         let cron = Cron { typed, schedule };
@@ -168,14 +173,16 @@ fn day_of_week_field(field: &str) -> Result<String, CronError> {
             return Err(CronError::DayOfWeek(item.into()));
         }
         for d in (start..=end).step_by(step) {
-            days[d % 7] = true;
+            if let Some(day) = days.get_mut(d % 7) {
+                *day = true;
+            }
         }
     }
-    Ok(days
+    Ok(DAY_NAMES
         .iter()
-        .enumerate()
-        .filter(|(_, on)| **on)
-        .map(|(i, _)| DAY_NAMES[i])
+        .zip(days)
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| *name)
         .collect::<Vec<_>>()
         .join(","))
 }
@@ -188,27 +195,25 @@ fn day_number(text: &str) -> Result<usize, CronError> {
             Err(CronError::DayOfWeek(text.into()))
         };
     }
+    // Compared whole, never sliced: a typed word may hold characters of any width ("aaé").
     let upper = text.to_uppercase();
     DAY_NAMES
         .iter()
-        .position(|d| {
-            upper == *d || (upper.len() > 3 && d.starts_with(&upper[..3]) && is_full_name(&upper))
-        })
+        .position(|d| upper == *d)
+        .or_else(|| FULL_DAY_NAMES.iter().position(|d| upper == *d))
         .ok_or_else(|| CronError::DayOfWeek(text.into()))
 }
 
-fn is_full_name(upper: &str) -> bool {
-    [
-        "SUNDAY",
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-    ]
-    .contains(&upper)
-}
+/// Day names written out, in the order of [`DAY_NAMES`].
+const FULL_DAY_NAMES: [&str; 7] = [
+    "SUNDAY",
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+];
 
 /// Waiting time before retry number `attempt` (1-based): exponential from 30 s, capped at an
 /// hour, never shorter than what the platform asked for.
@@ -271,6 +276,11 @@ mod tests {
         assert_eq!(day_of_week_field("Monday").unwrap(), "MON");
         assert!(day_of_week_field("8").is_err());
         assert!(day_of_week_field("FUNDAY").is_err());
+        assert!(
+            day_of_week_field("aaé").is_err(),
+            "no panic on a multi-byte word"
+        );
+        assert!(Cron::parse("0 10 * * aaé").is_err());
         // Sunday as 0 and as 7 mean the same.
         let zone = chrono_tz::UTC;
         assert_eq!(

@@ -1,6 +1,8 @@
 //! Instants, dates and zones as the program sees them: instants in UTC milliseconds, calendar dates
 //! in an intake's IANA zone. Parsing here is strict so a typo never becomes a wrong date.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 

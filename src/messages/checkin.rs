@@ -7,6 +7,7 @@ use crate::chat::message::format_local;
 use crate::chat::{Button, ButtonStyle, Message, Text};
 use crate::domain::checkin::{Answer, first_day};
 use crate::domain::{Intake, Pair, Participant, Timestamp};
+use crate::store::jobs::FailedJob;
 use crate::store::schedules::Schedule;
 use crate::store::webinars::Webinar;
 
@@ -216,6 +217,7 @@ pub fn status(
     intake: &Intake,
     rows: &[PairStatusRow],
     failed: &[(String, Timestamp, String)],
+    failed_jobs: &[FailedJob],
     missed: i64,
 ) -> Message {
     let mut message = Message::new().line(
@@ -268,6 +270,21 @@ pub fn status(
             );
         }
     }
+    if !failed_jobs.is_empty() {
+        message = message.line("Scheduled work that failed for good:");
+        for job in failed_jobs {
+            // The reason can quote stored text (a template's name): shown as typed, escaped.
+            message = message.line(
+                Text::new()
+                    .plain(format!(
+                        "• {} due {}: ",
+                        job_words(&job.kind),
+                        format_local(job.due_at, intake.zone)
+                    ))
+                    .user(job.reason.clone()),
+            );
+        }
+    }
     if missed > 0 {
         let missed = super::count(
             missed as usize,
@@ -275,8 +292,28 @@ pub fn status(
             "scheduled check-ins were",
         );
         message = message.line(format!(
-            "{missed} missed while Tandem was down for longer than the grace period."
+            "{missed} missed: Tandem was down for longer than the grace period, \
+             or a newer one was due at the same time."
         ));
     }
     message
+}
+
+/// What a kind of scheduled job is, in a coordinator's words.
+fn job_words(kind: &str) -> &str {
+    match kind {
+        "checkin" => "check-in",
+        "help_alert" => "help alert",
+        "survey_invitation" => "survey invitation",
+        "survey_reminder" => "survey reminder",
+        "webinar_reminder" => "webinar reminder",
+        "webinar_live" => "webinar live post",
+        "webinar_recording" => "webinar recording post",
+        "webinar_changed" => "webinar change notice",
+        "meetup_invite" => "meetup invitation",
+        "meetup_reminder" => "meetup reminder",
+        "meetup_changed" => "meetup change notice",
+        "announcement" => "announcement",
+        other => other,
+    }
 }

@@ -74,6 +74,31 @@ pub async fn insert_one(
     Ok(done.rows_affected() > 0)
 }
 
+/// What a newer job of a series replaces: its older jobs' deliveries to the same recipients that
+/// are still waiting (not sent, not being sent under a live lease) are skipped, so a pair never
+/// holds two pending prompts of one schedule, nor a session's reminder two pending reminders.
+pub async fn supersede(
+    conn: &mut sqlx::AnyConnection,
+    newer: &crate::store::jobs::Job,
+    now: Timestamp,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET status = 'skipped', last_error = 'superseded by a newer one',
+                lease_owner = NULL, lease_until = NULL
+         WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
+           AND job_id IN (SELECT id FROM jobs WHERE kind = $2 AND target = $3 AND due_at < $4)
+           AND recipient IN (SELECT recipient FROM deliveries WHERE job_id = $5)",
+    )
+    .bind(now.0)
+    .bind(newer.kind.as_str())
+    .bind(&newer.target)
+    .bind(newer.due_at.0)
+    .bind(&newer.id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Takes up to `limit` due deliveries for `owner` until `lease_until`. A delivery whose lease has
 /// run out (its worker died) can be taken again.
 pub async fn claim<'c, E: Executor<'c, Database = Any>>(

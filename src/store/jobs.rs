@@ -79,7 +79,11 @@ impl JobKind {
 pub enum JobStatus {
     Pending,
     Fanned,
+    /// Too late to send (downtime past the grace period, a started session), or a newer one of
+    /// its series was due at the same time.
     Missed,
+    /// It can never be carried out; `last_error` says why.
+    Failed,
 }
 
 impl JobStatus {
@@ -88,6 +92,7 @@ impl JobStatus {
             JobStatus::Pending => "pending",
             JobStatus::Fanned => "fanned",
             JobStatus::Missed => "missed",
+            JobStatus::Failed => "failed",
         }
     }
 }
@@ -142,20 +147,106 @@ pub async fn insert_if_new<'c, E: Executor<'c, Database = Any>>(
     Ok(done.rows_affected() == 1)
 }
 
-/// Jobs due by `now` whose recipients are not listed yet.
+/// A pending job row this version cannot read (a kind it does not know: a newer version's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub id: String,
+    pub reason: String,
+}
+
+/// Jobs due by `now` whose recipients are not listed yet, oldest first. A row that does not read
+/// is returned apart, so it holds up nothing else.
 pub async fn pending<'c, E: Executor<'c, Database = Any>>(
     db: E,
     now: Timestamp,
-) -> sqlx::Result<Vec<Job>> {
+) -> sqlx::Result<(Vec<Job>, Vec<Unreadable>)> {
     let sql = format!(
         "SELECT {COLUMNS} FROM jobs WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at, id"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(now.0)
         .fetch_all(db)
-        .await?
-        .iter()
-        .map(from_row)
+        .await?;
+    let (mut jobs, mut unreadable) = (Vec::new(), Vec::new());
+    for row in &rows {
+        match from_row(row) {
+            Ok(job) => jobs.push(job),
+            Err(err) => unreadable.push(Unreadable {
+                id: row.try_get("id")?,
+                reason: err.to_string(),
+            }),
+        }
+    }
+    Ok((jobs, unreadable))
+}
+
+/// Whether a newer job of the same series (kind and target) is due by `now` and still to be
+/// sent or sending: then `job` has been superseded.
+pub async fn superseded<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    job: &Job,
+    now: Timestamp,
+) -> sqlx::Result<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND target = $2 AND due_at > $3 AND due_at <= $4
+         AND status IN ('pending', 'fanned')",
+    )
+    .bind(job.kind.as_str())
+    .bind(&job.target)
+    .bind(job.due_at.0)
+    .bind(now.0)
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+/// Marks a job that can never be carried out as failed, with the reason.
+pub async fn fail<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    id: &str,
+    reason: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE jobs SET status = 'failed', last_error = $1 WHERE id = $2")
+        .bind(reason)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A job that failed for good, for coordinators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedJob {
+    pub kind: String,
+    pub due_at: Timestamp,
+    pub reason: String,
+}
+
+/// The newest failed jobs that concern an intake: its check-ins, and everything not tied to
+/// one intake's check-ins (webinars, meetups, surveys, announcements).
+pub async fn failed_for<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    intake_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<FailedJob>> {
+    let rows = sqlx::query(
+        "SELECT kind, due_at, last_error FROM jobs
+         WHERE status = 'failed' AND (kind <> 'checkin' OR target = $1)
+         ORDER BY due_at DESC, id LIMIT $2",
+    )
+    .bind(intake_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let reason: Option<String> = row.try_get(2)?;
+            Ok(FailedJob {
+                kind: row.try_get(0)?,
+                due_at: Timestamp(row.try_get(1)?),
+                reason: reason.unwrap_or_default(),
+            })
+        })
         .collect()
 }
 
@@ -215,7 +306,25 @@ pub async fn bring_forward<'c, E: Executor<'c, Database = Any>>(
     Ok(done.rows_affected() == 1)
 }
 
-/// How many of a target's jobs were recorded as missed (too late after downtime).
+/// Moves a job from one status to another; false when it was no longer in `from` (another
+/// instance got there first).
+pub async fn set_status_from<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    id: &str,
+    from: JobStatus,
+    to: JobStatus,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE jobs SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to.as_str())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many of a target's jobs were recorded as missed (too late after downtime, or a newer one
+/// was due with them).
 pub async fn missed_count<'c, E: Executor<'c, Database = Any>>(
     db: E,
     kind: JobKind,

@@ -101,19 +101,20 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Ve
         .collect()
 }
 
-/// Moves the cursor forward, only from where this caller found it (another instance may have
-/// moved it already; the jobs' unique keys make the overlap harmless).
+/// Moves the cursor forward, only from where this caller found it; false when another instance
+/// moved it first. Run in the transaction that writes the occurrences' jobs, so only the
+/// instance that moves the cursor decides which of them is sent.
 pub async fn advance<'c, E: Executor<'c, Database = Any>>(
     db: E,
     id: &str,
     from: Timestamp,
     to: Timestamp,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE schedules SET cursor_at = $1 WHERE id = $2 AND cursor_at = $3")
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE schedules SET cursor_at = $1 WHERE id = $2 AND cursor_at = $3")
         .bind(to.0)
         .bind(id)
         .bind(from.0)
         .execute(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }

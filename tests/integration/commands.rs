@@ -182,6 +182,11 @@ fn bad_input_is_named_precisely() {
         }),
         ("intake create \"\"", |e| matches!(e, EmptyValue { .. })),
         ("intake create", |e| matches!(e, MissingArgument { .. })),
+        // A word of several-byte characters where a day of the week goes: refused, no panic.
+        ("checkins 0 10 * * aaé", |e| matches!(e, BadCron { .. })),
+        ("checkins 0 10 * * ÉÉÉÉ", |e| {
+            matches!(e, BadCron { .. })
+        }),
     ];
     for (text, expected) in cases {
         let err = parse(text).expect_err(text);

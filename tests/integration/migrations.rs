@@ -21,6 +21,24 @@ fn checksums() -> String {
     out
 }
 
+/// A database that applied the newest shipped migration would apply an older-numbered new one out
+/// of order (two branches merged, say): new migrations take versions after every shipped one.
+#[test]
+fn a_new_migration_comes_after_every_shipped_one() {
+    let version = |line: &str| line.split(' ').next()?.parse::<i64>().ok();
+    let newest_shipped = SHIPPED.lines().filter_map(version).max().unwrap_or(0);
+    for m in all_migrations() {
+        let shipped = SHIPPED.lines().any(|l| version(l) == Some(m.version));
+        assert!(
+            shipped || m.version > newest_shipped,
+            "migration {} ({}) is numbered before the newest shipped one ({newest_shipped}): \
+             rename it with a later timestamp",
+            m.version,
+            m.description
+        );
+    }
+}
+
 #[test]
 fn shipped_migrations_are_never_edited() {
     let now = checksums();

@@ -31,7 +31,7 @@ on_both_backends!(
 const DAY: Duration = Duration::from_secs(86_400);
 
 /// An intake in Sydney with `pairs` pairs (`m0`→`e0`, …) on the test's console.
-async fn program(t: &TestApp, pairs: usize) {
+pub async fn program(t: &TestApp, pairs: usize) {
     t.coordinator("intake create Y1 tz:Australia/Sydney").await;
     for i in 0..pairs {
         let reply = t.mentoring("gina", &format!("pair @m{i} @e{i}")).await;
@@ -45,7 +45,7 @@ async fn program(t: &TestApp, pairs: usize) {
 }
 
 /// Prompts that landed in a pair's channel (the welcome is not one).
-fn prompts(t: &TestApp, i: usize) -> usize {
+pub fn prompts(t: &TestApp, i: usize) -> usize {
     t.console
         .history(&format!("#mentoring-m{i}-e{i}"))
         .iter()
@@ -346,7 +346,7 @@ async fn quiet_pairs_come_first_in_status(db: TestDb) {
 }
 
 /// A second app on the same database: another `tandem run` process.
-fn instance(t: &TestApp, chat: Arc<dyn Chat>) -> App {
+pub fn instance(t: &TestApp, chat: Arc<dyn Chat>) -> App {
     App::new(
         t.db.store.clone(),
         t.clock.clone(),

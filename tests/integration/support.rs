@@ -159,6 +159,25 @@ impl TestApp {
             .await
     }
 
+    /// GETs a path from the HTTP router: status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        use tower::ServiceExt;
+        let handle = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .build_recorder()
+            .handle();
+        let router = tandem::adapters::http::router(self.app.clone(), handle);
+        let request = axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let body = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
     /// The plain text of `/mentoring TEXT` typed by the coordinator.
     pub async fn coordinator(&self, text: &str) -> String {
         self.mentoring("gina", text).await.message.plain_text()
@@ -186,6 +205,8 @@ pub struct FlakyChat {
     pub meanwhile: std::sync::Mutex<Option<App>>,
     /// While set, opening a thread fails as a platform outage would (HTTP 503).
     pub threads_down: std::sync::atomic::AtomicBool,
+    /// When set, the next post panics (a bug in an adapter) instead of answering.
+    pub panic_next: std::sync::atomic::AtomicBool,
 }
 
 impl FlakyChat {
@@ -201,6 +222,7 @@ impl FlakyChat {
             slow_posts: Default::default(),
             meanwhile: Default::default(),
             threads_down: Default::default(),
+            panic_next: Default::default(),
         })
     }
 
@@ -234,6 +256,12 @@ impl Chat for FlakyChat {
     ) -> Result<tandem::chat::MessageRef, tandem::chat::ChatError> {
         if let Some(err) = self.failures.lock().unwrap().pop_front() {
             return Err(err);
+        }
+        if self
+            .panic_next
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            panic!("a bug while posting");
         }
         let limit = *self.hang_after.lock().unwrap();
         if limit.is_some_and(|n| self.posted.load(std::sync::atomic::Ordering::SeqCst) >= n) {

@@ -2,6 +2,8 @@
 //! timestamp window before anything else (a failure is a 401 that changes nothing), answers
 //! PING with PONG, and hands every other interaction to the shared interaction code.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};

@@ -3,6 +3,9 @@
 //! up to five typed questions behind a button that opens a modal; a row of Back / Next / Done
 //! buttons moves between steps. Pure functions: the app re-checks every value that comes back.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::adapters::json;
 use std::ops::Range;
 
 use serde_json::{Value, json};
@@ -141,7 +144,10 @@ pub fn steps(form: &Form) -> Vec<Range<usize>> {
     for (i, field) in form.fields.iter().enumerate() {
         match out.last_mut() {
             Some(step)
-                if typed(&form.fields[step.start]) == typed(field)
+                if form
+                    .fields
+                    .get(step.start)
+                    .is_some_and(|first| typed(first) == typed(field))
                     && step.len() < per_step(field) =>
             {
                 step.end = i + 1
@@ -194,7 +200,7 @@ fn answer_words(field: &FormField) -> Option<String> {
 /// per choice question, and the row of buttons.
 pub fn step_body(form: &Form, step: usize) -> Value {
     let (step, steps, range) = step_range(form, step);
-    let fields = &form.fields[range.clone()];
+    let fields = form.fields.get(range.clone()).unwrap_or_default();
     let questions: Vec<(usize, &str, Option<String>)> = fields
         .iter()
         .zip(range.clone())
@@ -225,7 +231,7 @@ pub fn step_body(form: &Form, step: usize) -> Value {
     }
     rows.push(json!({ "type": 1, "components": buttons }));
     let mut body = render::message_body(&message);
-    body["components"] = json!(rows);
+    json::set(&mut body, "components", json!(rows));
     body
 }
 
@@ -263,7 +269,7 @@ fn select(form: &Form, step: usize, index: usize, field: &FormField) -> Value {
 /// step holds choices.
 pub fn step_modal(form: &Form, step: usize) -> Option<Value> {
     let (step, _, range) = step_range(form, step);
-    let fields = &form.fields[range.clone()];
+    let fields = form.fields.get(range.clone()).unwrap_or_default();
     if !fields.first().is_some_and(typed) {
         return None;
     }
@@ -281,7 +287,7 @@ pub fn step_modal(form: &Form, step: usize) -> Option<Value> {
                 "max_length": f.max_chars.unwrap_or(INPUT_VALUE_MAX).min(INPUT_VALUE_MAX),
             });
             if let Some(now) = f.current.first() {
-                input["value"] = json!(cut(now, INPUT_VALUE_MAX));
+                json::set(&mut input, "value", json!(cut(now, INPUT_VALUE_MAX)));
             }
             json!({ "type": 1, "components": [input] })
         })

@@ -3,6 +3,9 @@
 //! decision 8). A reply ready in time is the answer itself; slow work gets a deferred answer and
 //! an edit or follow-up when it is done.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::adapters::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -131,7 +134,8 @@ impl Interactions {
             // Better a rare double than a dropped click: go on.
             Err(err) => tracing::warn!(error = %err, "could not record a Discord interaction id"),
         }
-        let Some(decoded) = self.decode(interaction) else {
+        let role = self.discord.settings().coordinator_role;
+        let Some(decoded) = decode(interaction, role) else {
             return Ack::now(json!({ "type": 1 }));
         };
         let app = self.app.clone();
@@ -218,110 +222,119 @@ impl Interactions {
             sent: Some(tx),
         }
     }
+}
 
-    fn decode(&self, interaction: Interaction) -> Option<Decoded> {
-        match interaction {
-            Interaction::Command(c) => {
-                let input = command_input(&c.data);
-                let slow = matches!(
-                    &input,
-                    Input::Parsed(Ok(p)) if matches!(p.command, Command::Pair { .. } | Command::Unpair { .. })
-                );
-                Some(Decoded {
-                    kind: Kind::Command,
-                    invocation: Invocation {
-                        caller: self.caller(c.member.as_deref(), &c.user),
-                        channel: Some(ChannelRef::new(Platform::Discord, c.channel_id.to_string())),
-                        input,
-                    },
-                    token: c.token,
-                    slow,
-                    form: None,
-                })
-            }
-            Interaction::Component(c) => {
-                let form = FormAction::parse(&c.data.custom_id);
-                let channel = ChannelRef::new(Platform::Discord, c.channel_id.to_string());
-                let message = MessageRef {
-                    channel: channel.clone(),
-                    id: c.message.id.to_string(),
-                };
-                let input = match (&form, &c.data.kind) {
-                    (Some(action), ComponentInteractionDataKind::StringSelect { values }) => {
-                        action.input(vec![(String::new(), values.clone())])
-                    }
-                    (Some(action), _) => action.input(Vec::new()),
-                    (None, _) => {
-                        let (action, value) = render::parse_custom_id(&c.data.custom_id);
-                        Input::Action {
-                            action,
-                            value,
-                            message: Some(message),
-                        }
-                    }
-                };
-                Some(Decoded {
-                    kind: Kind::Component,
-                    invocation: Invocation {
-                        caller: self.caller(c.member.as_ref(), &c.user),
-                        channel: Some(channel),
-                        input,
-                    },
-                    token: c.token,
-                    slow: false,
-                    form,
-                })
-            }
-            Interaction::Modal(m) => {
-                // Only a form's steps open modals; anything else is not ours to read.
-                let action = FormAction::parse(&m.data.custom_id)?;
-                let answers = m
-                    .data
-                    .components
-                    .iter()
-                    .flat_map(|row| row.components.iter())
-                    .filter_map(|c| match c {
-                        ActionRowComponent::InputText(t) => Some((
-                            t.custom_id.clone(),
-                            vec![t.value.clone().unwrap_or_default()],
-                        )),
-                        _ => None,
-                    })
-                    .collect();
-                Some(Decoded {
-                    kind: Kind::Modal,
-                    invocation: Invocation {
-                        caller: self.caller(m.member.as_ref(), &m.user),
-                        channel: Some(ChannelRef::new(Platform::Discord, m.channel_id.to_string())),
-                        input: action.input(answers),
-                    },
-                    token: m.token,
-                    slow: false,
-                    form: Some(action),
-                })
-            }
-            _ => None,
+/// An interaction in the app's terms; `None` for kinds Tandem does not handle. `role` is the
+/// coordinator role (DISCORD_COORDINATOR_ROLE_ID).
+fn decode(interaction: Interaction, role: Option<u64>) -> Option<Decoded> {
+    match interaction {
+        Interaction::Command(c) => {
+            let input = command_input(&c.data);
+            let slow = matches!(
+                &input,
+                Input::Parsed(Ok(p)) if matches!(p.command, Command::Pair { .. } | Command::Unpair { .. })
+            );
+            Some(Decoded {
+                kind: Kind::Command,
+                invocation: Invocation {
+                    caller: caller(c.member.as_deref(), &c.user, role),
+                    channel: Some(ChannelRef::new(Platform::Discord, c.channel_id.to_string())),
+                    input,
+                },
+                token: c.token,
+                slow,
+                form: None,
+            })
         }
+        Interaction::Component(c) => {
+            let form = FormAction::parse(&c.data.custom_id);
+            let channel = ChannelRef::new(Platform::Discord, c.channel_id.to_string());
+            let message = MessageRef {
+                channel: channel.clone(),
+                id: c.message.id.to_string(),
+            };
+            let input = match (&form, &c.data.kind) {
+                (Some(action), ComponentInteractionDataKind::StringSelect { values }) => {
+                    action.input(vec![(String::new(), values.clone())])
+                }
+                (Some(action), _) => action.input(Vec::new()),
+                (None, _) => {
+                    let (action, value) = render::parse_custom_id(&c.data.custom_id);
+                    Input::Action {
+                        action,
+                        value,
+                        message: Some(message),
+                    }
+                }
+            };
+            Some(Decoded {
+                kind: Kind::Component,
+                invocation: Invocation {
+                    caller: caller(c.member.as_ref(), &c.user, role),
+                    channel: Some(channel),
+                    input,
+                },
+                token: c.token,
+                slow: false,
+                form,
+            })
+        }
+        Interaction::Modal(m) => {
+            // Only a form's steps open modals; anything else is not ours to read.
+            let action = FormAction::parse(&m.data.custom_id)?;
+            let answers = m
+                .data
+                .components
+                .iter()
+                .flat_map(|row| row.components.iter())
+                .filter_map(|c| match c {
+                    ActionRowComponent::InputText(t) => Some((
+                        t.custom_id.clone(),
+                        vec![t.value.clone().unwrap_or_default()],
+                    )),
+                    _ => None,
+                })
+                .collect();
+            Some(Decoded {
+                kind: Kind::Modal,
+                invocation: Invocation {
+                    caller: caller(m.member.as_ref(), &m.user, role),
+                    channel: Some(ChannelRef::new(Platform::Discord, m.channel_id.to_string())),
+                    input: action.input(answers),
+                },
+                token: m.token,
+                slow: false,
+                form: Some(action),
+            })
+        }
+        _ => None,
     }
+}
 
-    /// Who clicked or typed. Discord vouches for the member's roles, so the coordinator role
-    /// makes a coordinator; the app still checks every command.
-    fn caller(&self, member: Option<&Member>, user: &User) -> Caller {
-        let name = member.map(display_name).unwrap_or_else(|| {
-            user.global_name
-                .clone()
-                .unwrap_or_else(|| user.name.clone())
-        });
-        let role = self.discord.settings().coordinator_role;
-        let platform_coordinator = match (role, member) {
-            (Some(role), Some(member)) => member.roles.iter().any(|r| r.get() == role),
-            _ => false,
-        };
-        Caller {
-            platform_coordinator,
-            ..Caller::person(Identity::new(Platform::Discord, user.id.to_string()), name)
-        }
+/// Who clicked or typed. Discord vouches for the member's roles, so the coordinator role
+/// makes a coordinator; the app still checks every command.
+fn caller(member: Option<&Member>, user: &User, role: Option<u64>) -> Caller {
+    let name = member.map(display_name).unwrap_or_else(|| {
+        user.global_name
+            .clone()
+            .unwrap_or_else(|| user.name.clone())
+    });
+    let platform_coordinator = match (role, member) {
+        (Some(role), Some(member)) => member.roles.iter().any(|r| r.get() == role),
+        _ => false,
+    };
+    Caller {
+        platform_coordinator,
+        ..Caller::person(Identity::new(Platform::Discord, user.id.to_string()), name)
     }
+}
+
+/// Reads a raw interaction body as the HTTP endpoint does and decodes it into the invocation it
+/// asks for: one entry point for the fuzz targets and the corpus test. `None` when the body does
+/// not read or asks for nothing (PING, an unknown kind).
+pub fn invocation(body: &[u8], coordinator_role: Option<u64>) -> Option<Invocation> {
+    let interaction: Interaction = serde_json::from_slice(body).ok()?;
+    decode(interaction, coordinator_role).map(|d| d.invocation)
 }
 
 fn interaction_id(interaction: &Interaction) -> Option<String> {
@@ -354,12 +367,13 @@ fn command_input(data: &CommandData) -> Input {
         }
     }
     let bare = words == [super::commands::BARE_SUBCOMMAND];
-    let group_self = words.len() == 2 && words[1] == super::commands::GROUP_SELF_SUBCOMMAND;
+    let group_self =
+        words.len() == 2 && words.get(1) == Some(&super::commands::GROUP_SELF_SUBCOMMAND);
     let spec = commands::parse::spec_for(root, &words)
         .or_else(|| bare.then(|| commands::parse::spec_for(root, &[])).flatten())
         .or_else(|| {
             group_self
-                .then(|| commands::parse::spec_for(root, &words[..1]))
+                .then(|| commands::parse::spec_for(root, words.get(..1).unwrap_or_default()))
                 .flatten()
         });
     let Some(spec) = spec else {
@@ -435,7 +449,7 @@ async fn follow_up(discord: &Discord, decoded: &Decoded, reply: Reply) {
 
 /// A message body only the caller sees.
 fn ephemeral(mut body: Value) -> Value {
-    body["flags"] = json!(EPHEMERAL);
+    json::set(&mut body, "flags", json!(EPHEMERAL));
     body
 }
 

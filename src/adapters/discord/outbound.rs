@@ -3,8 +3,11 @@
 //! global), 5xx retried only where a repeat is harmless, and a cap on failed requests far below
 //! Discord's temporary ban. Nothing here knows what a call is for.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::adapters::json;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, USER_AGENT};
@@ -338,7 +341,7 @@ impl Rest {
     async fn wait_turn(&self, route: &str) -> Result<(), RestError> {
         loop {
             let turn = {
-                let mut limits = self.limits.lock().expect("rest limits poisoned");
+                let mut limits = self.limits.lock().unwrap_or_else(PoisonError::into_inner);
                 let now = Instant::now();
                 while limits
                     .invalid
@@ -394,7 +397,7 @@ impl Rest {
     async fn take_window(&self) {
         loop {
             let wait = {
-                let mut limits = self.limits.lock().expect("rest limits poisoned");
+                let mut limits = self.limits.lock().unwrap_or_else(PoisonError::into_inner);
                 let now = Instant::now();
                 while limits
                     .sent
@@ -407,7 +410,9 @@ impl Rest {
                     limits.sent.push_back(now);
                     return;
                 }
-                limits.sent[0] + Duration::from_secs(1) - now
+                limits.sent.front().map_or(Duration::ZERO, |first| {
+                    (*first + Duration::from_secs(1)).saturating_duration_since(now)
+                })
             };
             tokio::time::sleep(wait).await;
         }
@@ -423,7 +428,7 @@ impl Rest {
         };
         let remaining = header("x-ratelimit-remaining").and_then(|v| v.parse::<u64>().ok());
         let reset_after = header("x-ratelimit-reset-after").and_then(|v| v.parse::<f64>().ok());
-        let mut limits = self.limits.lock().expect("rest limits poisoned");
+        let mut limits = self.limits.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(hash) = header("x-ratelimit-bucket") {
             limits.bucket_of.insert(route.to_string(), hash);
         }
@@ -432,7 +437,7 @@ impl Rest {
         if let Some(n) = remaining {
             bucket.remaining = Some(n);
         }
-        if let Some(secs) = reset_after.filter(|s| s.is_finite() && *s >= 0.0) {
+        if let Some(secs) = reset_after.and_then(bounded_secs) {
             bucket.reset_at = Some(Instant::now() + Duration::from_secs_f64(secs));
         }
     }
@@ -440,13 +445,13 @@ impl Rest {
     /// A 429: pause the route, or everything when Discord says the limit is global.
     fn rate_limited(&self, route: &str, body: &[u8]) -> Duration {
         let parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let secs = parsed["retry_after"]
+        let secs = json::at(&parsed, "/retry_after")
             .as_f64()
-            .filter(|s| s.is_finite() && *s >= 0.0)
+            .and_then(bounded_secs)
             .unwrap_or(1.0);
         let wait = Duration::from_secs_f64(secs);
-        let mut limits = self.limits.lock().expect("rest limits poisoned");
-        if parsed["global"].as_bool() == Some(true) {
+        let mut limits = self.limits.lock().unwrap_or_else(PoisonError::into_inner);
+        if json::at(&parsed, "/global").as_bool() == Some(true) {
             limits.next_slot = limits.next_slot.max(Instant::now() + wait);
             tracing::warn!(wait = ?wait, "Discord global rate limit hit");
         } else {
@@ -462,7 +467,7 @@ impl Rest {
     fn count_invalid(&self, shared: bool) {
         // Discord does not count 429s on shared buckets towards the ban.
         if !shared {
-            let mut limits = self.limits.lock().expect("rest limits poisoned");
+            let mut limits = self.limits.lock().unwrap_or_else(PoisonError::into_inner);
             limits.invalid.push_back(Instant::now());
         }
     }
@@ -493,8 +498,8 @@ fn refused(status: StatusCode, body: &[u8]) -> RestError {
     let parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     RestError::Refused {
         status: status.as_u16(),
-        code: parsed["code"].as_u64(),
-        message: parsed["message"]
+        code: json::at(&parsed, "/code").as_u64(),
+        message: json::at(&parsed, "/message")
             .as_str()
             .unwrap_or("")
             .chars()
@@ -540,6 +545,16 @@ fn fxhash(text: &str) -> u64 {
     })
 }
 
+/// A wait Discord asked for, in seconds, if it is one we can use: finite, not negative, and at
+/// most [`LONGEST_WAIT_SECS`] (a larger one is taken as that), so nothing a header or body says
+/// can panic `Duration::from_secs_f64` or overflow an `Instant`.
+fn bounded_secs(secs: f64) -> Option<f64> {
+    (secs.is_finite() && secs >= 0.0).then_some(secs.min(LONGEST_WAIT_SECS))
+}
+
+/// The longest wait read from a rate-limit header or body: an hour.
+const LONGEST_WAIT_SECS: f64 = 3600.0;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,6 +587,26 @@ mod tests {
         assert!(
             !key.contains(&token) && key.starts_with("PATCH /webhooks/7/#"),
             "{key}"
+        );
+    }
+
+    /// A huge, negative or unreadable wait in a header or a 429 body panicked
+    /// `Duration::from_secs_f64` or overflowed an `Instant`; it is now bounded to an hour.
+    #[test]
+    fn waits_read_from_discord_are_bounded() {
+        let rest = Rest::new(None, SecretString::from("token")).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-reset-after", "1e300".parse().unwrap());
+        rest.learn("GET /users/@me", &headers);
+        let global = br#"{"retry_after": 1e300, "global": true}"#;
+        assert_eq!(
+            rest.rate_limited("GET /users/@me", global),
+            Duration::from_secs(3600)
+        );
+        let negative = br#"{"retry_after": -5}"#;
+        assert_eq!(
+            rest.rate_limited("GET /users/@me", negative),
+            Duration::from_secs(1)
         );
     }
 }

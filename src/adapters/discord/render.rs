@@ -3,6 +3,9 @@
 //! with `parse: []`, so only the people a message deliberately mentions are pinged: never
 //! `@everyone`, a role, or anyone named in text a person typed.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::adapters::json;
 use serde_json::{Value, json};
 
 use crate::chat::message::Segment;
@@ -43,7 +46,11 @@ pub fn message_body(message: &Message) -> Value {
     let mut embed = json!({ "color": COLOUR, "fields": fields });
     let description = description.join("\n");
     if !description.is_empty() {
-        embed["description"] = json!(cut(&description, DESCRIPTION_MAX));
+        json::set(
+            &mut embed,
+            "description",
+            json!(cut(&description, DESCRIPTION_MAX)),
+        );
     }
     mentioned.dedup();
     // Mentions inside an embed never notify, so the deliberate ones also go in the content.

@@ -2,6 +2,8 @@
 //! over timestamp + raw body with the application's public key, plus our own 5-minute window so
 //! a captured request can't be replayed later. Verification only: nothing here reads the body.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::Duration;
 
 use ed25519_dalek::{Signature, VerifyingKey};

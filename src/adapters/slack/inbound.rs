@@ -2,6 +2,9 @@
 //! the same way for HTTP and Socket Mode: the app gets a short budget; a reply ready in time goes
 //! back in the acknowledgement, a later one through `response_url` (ARCHITECTURE decision 8).
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::adapters::json;
 use std::future::Future;
 use std::time::Duration;
 
@@ -9,11 +12,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::chat::SlackChat;
+use super::decode;
 use super::render;
-use crate::app::{App, Caller, Input, Invocation, Reply, Visibility};
+use crate::app::{App, Reply, Visibility};
 use crate::chat::{ChannelRef, Chat, Message, MessageRef, ReplyTarget};
-use crate::commands::Root;
-use crate::domain::{Identity, Platform};
+use crate::domain::Platform;
 use crate::messages;
 use crate::store;
 
@@ -60,11 +63,6 @@ fn respond_body(message: &Message, visibility: Visibility) -> Value {
     })
 }
 
-fn slack_channel(id: Option<&str>) -> Option<ChannelRef> {
-    id.filter(|id| !id.is_empty())
-        .map(|id| ChannelRef::new(Platform::Slack, id))
-}
-
 impl Inbound {
     pub fn new(app: App, chat: SlackChat, budget: Duration) -> Self {
         Inbound { app, chat, budget }
@@ -92,26 +90,9 @@ impl Inbound {
     }
 
     pub async fn command(&self, command: SlashCommand) -> Ack {
-        let Some(root) = Root::parse(&command.command) else {
+        let Some((invocation, target)) = decode::command(&command) else {
             tracing::warn!(command = %command.command, "a slash command Tandem does not register");
             return Ack::Empty;
-        };
-        let identity = Identity::new(Platform::Slack, command.user_id.clone());
-        let channel = slack_channel(command.channel_id.as_deref());
-        let invocation = Invocation {
-            caller: Caller::person(identity.clone(), command.user_name.clone()),
-            channel: channel.clone(),
-            input: Input::Text {
-                root,
-                // Slack escapes what people type; mentions arrive as `<@U…|name>` and stay.
-                text: render::unescape(&command.text),
-            },
-        };
-        let target = ReplyTarget {
-            user: identity,
-            channel,
-            token: command.response_url,
-            trigger: command.trigger_id,
         };
         let app = self.app.clone();
         let mut task = tokio::spawn(async move { app.handle(invocation).await });
@@ -194,7 +175,7 @@ impl Inbound {
 
     /// `block_actions` become button presses; `view_submission` saves a form's answers.
     pub async fn interaction(&self, payload: Value) -> Ack {
-        match payload["type"].as_str() {
+        match json::at(&payload, "/type").as_str() {
             Some("block_actions") => {
                 let me = self.clone();
                 self.within_budget(async move { me.press(payload).await })
@@ -212,27 +193,10 @@ impl Inbound {
     /// A submitted modal, answered in the acknowledgement: the modal shows what was saved, or the
     /// refusal next to the field it is about, or (survey closed, not theirs) says so instead.
     async fn view_submission(&self, payload: Value) -> Ack {
-        let Some(user) = payload["user"]["id"].as_str() else {
+        let Some((invocation, title)) = decode::submission(&payload) else {
             return Ack::Empty;
         };
-        let identity = Identity::new(Platform::Slack, user);
-        let view = &payload["view"];
-        let title = view["title"]["text"]
-            .as_str()
-            .filter(|t| !t.is_empty())
-            .unwrap_or("Tandem")
-            .to_string();
-        let invocation = Invocation {
-            caller: Caller::person(
-                identity.clone(),
-                payload["user"]["name"].as_str().unwrap_or(user),
-            ),
-            channel: None,
-            input: Input::FormSubmitted {
-                form_id: view["callback_id"].as_str().unwrap_or_default().to_string(),
-                answers: render::form_answers(view),
-            },
-        };
+        let identity = invocation.caller.identity.clone();
         let app = self.app.clone();
         let mut task = tokio::spawn(async move { app.handle(invocation).await });
         let reply = match tokio::time::timeout(self.budget, &mut task).await {
@@ -274,50 +238,24 @@ impl Inbound {
     }
 
     async fn press(&self, payload: Value) {
-        let Some(user) = payload["user"]["id"].as_str() else {
+        let Some(presses) = decode::presses(&payload) else {
             return;
         };
-        let identity = Identity::new(Platform::Slack, user);
-        let name = payload["user"]["name"].as_str().unwrap_or(user);
-        let channel_id = payload["container"]["channel_id"]
-            .as_str()
-            .or(payload["channel"]["id"].as_str());
-        let channel = slack_channel(channel_id);
-        let clicked = match (&channel, payload["container"]["message_ts"].as_str()) {
-            (Some(channel), Some(ts)) => Some(MessageRef {
-                channel: channel.clone(),
-                id: ts.to_string(),
-            }),
-            _ => None,
-        };
-        let target = ReplyTarget {
-            user: identity.clone(),
-            channel: channel.clone(),
-            token: payload["response_url"].as_str().map(str::to_string),
-            trigger: payload["trigger_id"].as_str().map(str::to_string),
-        };
-        let actions = payload["actions"].as_array().cloned().unwrap_or_default();
-        for action in actions {
-            let invocation = Invocation {
-                caller: Caller::person(identity.clone(), name),
-                channel: channel.clone(),
-                input: Input::Action {
-                    action: action["action_id"].as_str().unwrap_or_default().to_string(),
-                    value: action["value"].as_str().unwrap_or_default().to_string(),
-                    message: clicked.clone(),
-                },
-            };
+        for invocation in presses.invocations {
             let reply = self.app.handle(invocation).await;
-            self.deliver(reply, &target, clicked.clone()).await;
+            self.deliver(reply, &presses.target, presses.clicked.clone())
+                .await;
         }
     }
 
     /// The Events API: the URL check, and each `event_id` processed once across instances.
     pub async fn event(&self, body: Value) -> Ack {
-        match body["type"].as_str() {
-            Some("url_verification") => Ack::Json(json!({ "challenge": body["challenge"] })),
+        match json::at(&body, "/type").as_str() {
+            Some("url_verification") => {
+                Ack::Json(json!({ "challenge": json::at(&body, "/challenge") }))
+            }
             Some("event_callback") => {
-                let Some(id) = body["event_id"].as_str() else {
+                let Some(id) = json::at(&body, "/event_id").as_str() else {
                     return Ack::Empty;
                 };
                 let key = format!("event:{id}");
@@ -331,8 +269,10 @@ impl Inbound {
                 match first {
                     Ok(true) => {
                         let me = self.clone();
-                        self.within_budget(async move { me.on_event(&body["event"]).await })
-                            .await;
+                        self.within_budget(
+                            async move { me.on_event(json::at(&body, "/event")).await },
+                        )
+                        .await;
                     }
                     Ok(false) => tracing::debug!(event_id = id, "a retried event, skipped"),
                     Err(err) => tracing::error!(error = %err, "could not record an event"),
@@ -344,9 +284,13 @@ impl Inbound {
     }
 
     async fn on_event(&self, event: &Value) {
-        match event["type"].as_str() {
+        match json::at(event, "/type").as_str() {
             Some("app_mention") => {
-                let Some(channel) = slack_channel(event["channel"].as_str()) else {
+                let Some(channel) = json::at(event, "/channel")
+                    .as_str()
+                    .filter(|id| !id.is_empty())
+                    .map(|id| ChannelRef::new(Platform::Slack, id))
+                else {
                     return;
                 };
                 if let Err(err) = self

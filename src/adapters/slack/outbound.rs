@@ -2,6 +2,8 @@
 //! [`Outbound::call`], which paces it to its method's tier, honours 429 `Retry-After`, backs off
 //! on 5xx and timeouts, and sorts Slack's `ok: false` errors into permanent and transient.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -20,6 +22,8 @@ pub type Client = SlackClient<Connector>;
 
 /// Retry-After waits up to this long are taken in place; longer ones go back to the caller.
 const LONGEST_WAIT_IN_PLACE: Duration = Duration::from_secs(30);
+/// The longest wait a `Retry-After` header is taken to ask for: an hour.
+const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(3600);
 /// Tries per call for rate limits and transient failures.
 const ATTEMPTS: u32 = 3;
 /// First back-off after a 5xx or a timeout; doubled each time.
@@ -52,7 +56,7 @@ pub fn client(api_url: &str) -> anyhow::Result<Client> {
 }
 
 fn per_minute(n: u32) -> Quota {
-    Quota::per_minute(NonZeroU32::new(n).expect("positive quota"))
+    Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
 }
 
 /// Slack's published tiers for the methods Tandem calls.
@@ -70,14 +74,12 @@ struct Pacing {
 
 impl Pacing {
     fn new() -> Self {
-        let burst = NonZeroU32::new(3).expect("positive burst");
+        let burst = NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN);
         Pacing {
             tier2: RateLimiter::direct(per_minute(20)),
             tier3: RateLimiter::direct(per_minute(50)),
             tier4: RateLimiter::direct(per_minute(100)),
-            per_channel: RateLimiter::keyed(
-                Quota::per_second(NonZeroU32::new(1).expect("positive")).allow_burst(burst),
-            ),
+            per_channel: RateLimiter::keyed(Quota::per_second(NonZeroU32::MIN).allow_burst(burst)),
         }
     }
 
@@ -183,7 +185,13 @@ pub fn sort(method: &str, err: SlackClientError) -> ChatError {
         SlackClientError::ApiError(api) => ChatError::permanent(format!("{method}: {}", api.code)),
         SlackClientError::RateLimitError(limit) => ChatError::transient(
             format!("{method}: rate limited"),
-            Some(limit.retry_after.unwrap_or(Duration::from_secs(1))),
+            // Bounded: a huge Retry-After must not overflow the scheduler's arithmetic.
+            Some(
+                limit
+                    .retry_after
+                    .unwrap_or(Duration::from_secs(1))
+                    .min(LONGEST_RETRY_AFTER),
+            ),
         ),
         SlackClientError::HttpError(http) if http.status_code.is_server_error() => {
             ChatError::transient(format!("{method}: HTTP {}", http.status_code), None)
@@ -245,5 +253,13 @@ mod tests {
             )
         );
         assert_eq!(code(&sort("m", api("name_taken"))), Some("name_taken"));
+        // A Retry-After no one means is held to an hour.
+        let absurd = SlackClientError::RateLimitError(
+            SlackRateLimitError::new().with_retry_after(Duration::from_secs(u64::MAX)),
+        );
+        assert_eq!(
+            sort("m", absurd),
+            ChatError::transient("m: rate limited", Some(LONGEST_RETRY_AFTER))
+        );
     }
 }

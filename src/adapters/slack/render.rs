@@ -1,6 +1,9 @@
 //! The message model as Slack sees it: mrkdwn text with every typed word escaped, `<!date^…>`
 //! times, Block Kit sections, fields and buttons, and forms as modals. Pure functions, no I/O.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::adapters::json;
 use slack_morphism::prelude::*;
 
 use crate::chat::message::{Segment, format_local};
@@ -239,23 +242,23 @@ pub fn modal(form: &Form) -> SlackView {
 
 /// What a submitted modal holds, per block: typed text, one picked option's value, or several.
 pub fn form_answers(view: &serde_json::Value) -> Vec<(String, Vec<String>)> {
-    let Some(blocks) = view["state"]["values"].as_object() else {
+    let Some(blocks) = json::at(view, "/state/values").as_object() else {
         return Vec::new();
     };
     blocks
         .iter()
         .map(|(block, actions)| {
-            let input = &actions[FORM_ACTION];
-            let values = if let Some(text) = input["value"].as_str() {
+            let input = json::at(actions, &format!("/{FORM_ACTION}"));
+            let values = if let Some(text) = json::at(input, "/value").as_str() {
                 vec![text.to_string()]
-            } else if let Some(one) = input["selected_option"]["value"].as_str() {
+            } else if let Some(one) = json::at(input, "/selected_option/value").as_str() {
                 vec![one.to_string()]
             } else {
-                input["selected_options"]
+                json::at(input, "/selected_options")
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .filter_map(|o| o["value"].as_str().map(str::to_string))
+                    .filter_map(|o| json::at(o, "/value").as_str().map(str::to_string))
                     .collect()
             };
             (block.clone(), values)

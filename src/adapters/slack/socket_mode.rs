@@ -2,6 +2,9 @@
 //! each is acknowledged (with the reply when it is ready in time) within three seconds. The loop
 //! reconnects on `disconnect` frames and dropped sockets, backing off while Slack is unreachable.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::adapters::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +15,8 @@ use slack_morphism::prelude::*;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as Frame;
 
-use super::inbound::{Ack, Inbound, SlashCommand};
+use super::decode::{self, Request};
+use super::inbound::{Ack, Inbound};
 use super::outbound::{Client, sort};
 use crate::chat::ChatError;
 use crate::domain::Platform;
@@ -105,10 +109,10 @@ where
                     let Ok(envelope) = serde_json::from_str::<Value>(text.as_str()) else {
                         continue;
                     };
-                    match envelope["type"].as_str() {
+                    match json::at(&envelope, "/type").as_str() {
                         Some("hello") => tracing::info!("connected to Slack over Socket Mode"),
                         Some("disconnect") => {
-                            tracing::info!(reason = %envelope["reason"], "Slack asked to reconnect");
+                            tracing::info!(reason = %json::at(&envelope, "/reason"), "Slack asked to reconnect");
                             return Ended::Asked;
                         }
                         _ => {
@@ -135,27 +139,25 @@ where
 
 /// One envelope: decode, hand to the shared inbound handling, acknowledge with its answer.
 async fn handle(inbound: Inbound, envelope: Value, acks: mpsc::Sender<String>) {
-    let Some(id) = envelope["envelope_id"].as_str().map(str::to_string) else {
+    let Some(id) = json::at(&envelope, "/envelope_id")
+        .as_str()
+        .map(str::to_string)
+    else {
         return;
     };
-    let payload = envelope["payload"].clone();
-    if redelivered(&inbound, envelope["type"].as_str(), &payload).await {
+    let payload = json::at(&envelope, "/payload").clone();
+    if redelivered(&inbound, json::at(&envelope, "/type").as_str(), &payload).await {
         tracing::debug!(envelope = %id, "a redelivered command or click, skipped");
         let _ = acks.send(json!({ "envelope_id": id }).to_string()).await;
         return;
     }
-    let answer = match envelope["type"].as_str() {
-        Some("slash_commands") => match serde_json::from_value::<SlashCommand>(payload) {
-            Ok(command) => inbound.command(command).await,
-            Err(err) => {
-                tracing::warn!(error = %err, "an undecodable slash command");
-                Ack::Empty
-            }
-        },
-        Some("interactive") => inbound.interaction(payload).await,
-        Some("events_api") => inbound.event(payload).await,
-        other => {
-            tracing::debug!(kind = ?other, "ignored a Socket Mode envelope");
+    let kind = json::at(&envelope, "/type").as_str();
+    let answer = match decode::socket_payload(kind, payload) {
+        Some(Request::Command(command)) => inbound.command(command).await,
+        Some(Request::Interaction(payload)) => inbound.interaction(payload).await,
+        Some(Request::Event(payload)) => inbound.event(payload).await,
+        None => {
+            tracing::debug!(kind = ?kind, "ignored or undecodable Socket Mode envelope");
             Ack::Empty
         }
     };
@@ -175,7 +177,7 @@ async fn redelivered(inbound: &Inbound, kind: Option<&str>, payload: &Value) -> 
     if !matches!(kind, Some("slash_commands" | "interactive")) {
         return false;
     }
-    let Some(trigger) = payload["trigger_id"].as_str() else {
+    let Some(trigger) = json::at(payload, "/trigger_id").as_str() else {
         return false;
     };
     let app = inbound.app();

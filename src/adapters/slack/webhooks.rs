@@ -2,6 +2,8 @@
 //! verified over its raw body before anything is decoded; a failure is a 401 that changes
 //! nothing, and a replayed signature is answered without being processed again.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -9,9 +11,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::post;
 use secrecy::SecretString;
-use serde::Deserialize;
 
-use super::inbound::{Ack, Inbound, SlashCommand};
+use super::decode::{self, Request, Route};
+use super::inbound::{Ack, Inbound};
 use super::verify;
 use crate::domain::Platform;
 use crate::store;
@@ -87,15 +89,10 @@ async fn commands(
         Ok(inbound) => inbound,
         Err(response) => return response,
     };
-    match serde_urlencoded::from_bytes::<SlashCommand>(&body) {
-        Ok(command) => ack(inbound.command(command).await),
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    match decode::request(Route::Commands, &body) {
+        Some(Request::Command(command)) => ack(inbound.command(command).await),
+        _ => StatusCode::BAD_REQUEST.into_response(),
     }
-}
-
-#[derive(Deserialize)]
-struct InteractionForm {
-    payload: String,
 }
 
 async fn interactions(
@@ -107,12 +104,9 @@ async fn interactions(
         Ok(inbound) => inbound,
         Err(response) => return response,
     };
-    let payload = serde_urlencoded::from_bytes::<InteractionForm>(&body)
-        .ok()
-        .and_then(|form| serde_json::from_str(&form.payload).ok());
-    match payload {
-        Some(payload) => ack(inbound.interaction(payload).await),
-        None => StatusCode::BAD_REQUEST.into_response(),
+    match decode::request(Route::Interactions, &body) {
+        Some(Request::Interaction(payload)) => ack(inbound.interaction(payload).await),
+        _ => StatusCode::BAD_REQUEST.into_response(),
     }
 }
 
@@ -125,8 +119,8 @@ async fn events(
         Ok(inbound) => inbound,
         Err(response) => return response,
     };
-    match serde_json::from_slice(&body) {
-        Ok(event) => ack(inbound.event(event).await),
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    match decode::request(Route::Events, &body) {
+        Some(Request::Event(event)) => ack(inbound.event(event).await),
+        _ => StatusCode::BAD_REQUEST.into_response(),
     }
 }

@@ -3,6 +3,7 @@
 
 use super::App;
 use crate::app::delivery::Sent;
+use crate::app::supervision::Unworkable;
 use crate::domain::Platform;
 use crate::messages::survey as words;
 use crate::store::{self, jobs::Job, jobs::JobKind};
@@ -11,7 +12,7 @@ impl App {
     /// Invitations go to the whole audience; the reminder only to those who have not answered.
     pub(crate) async fn survey_recipients(&self, job: &Job) -> anyhow::Result<Vec<String>> {
         let Some(opened) = self.survey_by_id(&job.target).await? else {
-            return Ok(Vec::new());
+            return Err(Unworkable::error("its survey no longer exists"));
         };
         if !opened.survey.open {
             return Ok(Vec::new());

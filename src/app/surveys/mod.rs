@@ -73,9 +73,19 @@ pub(crate) struct OpenedSurvey {
     pub template: Template,
 }
 
+/// A stored template that no longer reads can never be used again: the job that needs it fails
+/// for good (see `supervision.rs`) rather than being tried forever.
 fn template_of(survey: &Survey) -> anyhow::Result<Template> {
-    template::parse(&survey.template_toml)
-        .map_err(|p| anyhow::anyhow!("stored template of {} no longer reads: {p:?}", survey.id))
+    template::parse(&survey.template_toml).map_err(|problems| {
+        let first = problems
+            .first()
+            .map(|p| format!("line {}: {:?}", p.line, p.what))
+            .unwrap_or_default();
+        crate::app::supervision::Unworkable::error(format!(
+            "the stored survey template `{}` no longer reads: {first}",
+            survey.template
+        ))
+    })
 }
 
 /// The one survey whose id is `typed` or starts with it (at least 4 characters: the chat shows

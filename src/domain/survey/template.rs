@@ -1,6 +1,8 @@
 //! Survey templates: the TOML a coordinator writes (or one built in), checked into questions with
 //! kinds, and every problem found with the line it is on. No I/O: callers hand over the text.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
+
 use serde::Deserialize;
 use toml::Spanned;
 

@@ -19,6 +19,7 @@ on_both_backends!(
     a_typed_answer_updates_the_prompt_and_help_reaches_coordinators,
     role_holders_hear_of_help_until_they_lose_the_role,
     a_prompt_whose_answer_was_lost_is_not_posted_twice,
+    a_schedule_finer_than_the_pass_posts_one_prompt_a_pass,
 );
 
 const MONTH: &str = "2026-12";
@@ -465,4 +466,44 @@ async fn a_prompt_whose_answer_was_lost_is_not_posted_twice(db: TestDb) {
     let report = w.app.run_due().await.unwrap();
     assert_eq!(report.sent, 1, "{report:?}");
     assert_eq!(prompts(), 1, "the retry found the prompt already posted");
+}
+
+/// A `*/5 * * * * *` schedule against the scheduler's 10-second pass: two occurrences fall due in
+/// each pass; one prompt is posted in the pair's channel and the other recorded as missed.
+async fn a_schedule_finer_than_the_pass_posts_one_prompt_a_pass(db: TestDb) {
+    let w = DiscordWorld::new(db).await;
+    w.intake_with_pair(vec![text("tz", "Europe/London")]).await;
+    let channel = w.fake.pair_channels()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, answer) = w
+        .post(&mentoring(
+            &GINA,
+            &["checkins"],
+            vec![text("cron", "*/5 * * * * *")],
+            &[],
+        ))
+        .await;
+    let said = payloads::words(&answer["data"]);
+    assert!(said.contains("now follow `*/5 * * * * *`"), "{said}");
+    let path = format!("/channels/{channel}/messages");
+    let before = w.fake.calls_to("POST", &path).len();
+    for pass in 1..=3 {
+        w.clock.advance(std::time::Duration::from_secs(10));
+        let report = w.app.run_due().await.unwrap();
+        assert_eq!(
+            (report.sent, report.missed, report.failed),
+            (1, 1, 0),
+            "pass {pass}: {report:?}"
+        );
+        assert_eq!(
+            w.fake.calls_to("POST", &path).len(),
+            before + pass,
+            "one prompt per pass"
+        );
+    }
+    let (_, answer) = w.post(&mentoring(&GINA, &["status"], vec![], &[])).await;
+    let said = payloads::words(&answer["data"]);
+    assert!(said.contains("3 scheduled check-ins were missed"), "{said}");
 }

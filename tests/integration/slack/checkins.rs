@@ -12,7 +12,11 @@ use super::{SlackTest, buttons, json_param, text_of};
 use crate::on_both_backends;
 use crate::support::{TestDb, utc};
 
-on_both_backends!(check_in_over_http, check_in_over_socket_mode);
+on_both_backends!(
+    check_in_over_http,
+    check_in_over_socket_mode,
+    a_schedule_finer_than_the_pass_posts_one_prompt_a_pass,
+);
 
 async fn check_in_over_http(db: TestDb) {
     check_in(&SlackTest::http(db).await).await;
@@ -184,6 +188,38 @@ async fn check_in(t: &SlackTest) {
         t.app.run_due().await.unwrap().sent,
         0,
         "the alert goes out once"
+    );
+    t.fake.assert_clean();
+}
+
+/// A `*/5 * * * * *` schedule against the scheduler's 10-second pass: two occurrences fall due in
+/// each pass; one prompt is posted in the pair's channel and the other recorded as missed.
+async fn a_schedule_finer_than_the_pass_posts_one_prompt_a_pass(db: TestDb) {
+    let t = SlackTest::http(db).await;
+    t.mentoring("UCOORD", "intake create Y1 tz:Australia/Sydney")
+        .await;
+    t.mentoring("UCOORD", "pair <@UMENTOR|mia.w> <@UMENTEE|ned>")
+        .await;
+    let said = t.mentoring("UCOORD", "checkins */5 * * * * *").await;
+    assert!(text_of(&said).contains("now follow"), "{said}");
+    let before = t.fake.calls("chat.postMessage").len();
+    for pass in 1..=3 {
+        t.clock.advance(std::time::Duration::from_secs(10));
+        let report = t.app.run_due().await.unwrap();
+        assert_eq!(
+            (report.sent, report.missed, report.failed),
+            (1, 1, 0),
+            "pass {pass}: {report:?}"
+        );
+        let posts = t.fake.calls("chat.postMessage");
+        assert_eq!(posts.len(), before + pass, "one prompt per pass");
+        let text = text_param(posts.last().unwrap());
+        assert!(text.contains("check-in"), "{text}");
+    }
+    let said = t.mentoring("UCOORD", "status").await;
+    assert!(
+        text_of(&said).contains("3 scheduled check-ins were missed"),
+        "{said}"
     );
     t.fake.assert_clean();
 }
