@@ -386,6 +386,40 @@ impl App {
         }
     }
 
+    /// Closes the pair's previous prompt once a newer one is posted, unless it was answered (then
+    /// it shows the answer): a pair never holds two open prompts. Each post closes the one before
+    /// it, so older ones were closed in their turn. A failure only costs the edit.
+    pub(crate) async fn close_earlier_prompt(
+        &self,
+        pair: &Pair,
+        intake: &Intake,
+        newer: Timestamp,
+    ) {
+        let db = self.store.pool();
+        let earlier = match store::deliveries::prompts_for(db, &pair.id).await {
+            Ok(prompts) => prompts.into_iter().find(|(due, _, _)| *due < newer),
+            Err(err) => return tracing::warn!(error = %err, "could not read a pair's prompts"),
+        };
+        let Some((due, channel, message)) = earlier else {
+            return;
+        };
+        if channel.is_empty() || message.is_empty() {
+            return;
+        }
+        let month = month_of(due, intake.zone);
+        match store::checkins::find(db, &pair.id, &month).await {
+            Ok(None) => {}
+            Ok(Some(_)) => return,
+            Err(err) => return tracing::warn!(error = %err, "could not read a pair's check-in"),
+        }
+        let at = message_ref(pair.platform, &channel, &message);
+        if let Ok(chat) = self.chats.on(pair.platform)
+            && let Err(err) = chat.update(&at, &messages::checkin_closed(&month)).await
+        {
+            tracing::warn!(error = %err, pair = %pair.id, "could not close an earlier check-in prompt");
+        }
+    }
+
     async fn intake_of(&self, pair: &Pair) -> anyhow::Result<Intake> {
         store::intakes::find(self.store.pool(), &pair.intake_id)
             .await?

@@ -183,7 +183,9 @@ impl App {
         delivery: &Delivery,
     ) -> anyhow::Result<Sent> {
         match (job.kind, batch) {
-            (JobKind::Checkin, Some(batch)) => self.send_checkin(batch, &delivery.recipient).await,
+            (JobKind::Checkin, Some(batch)) => {
+                self.send_checkin(job, batch, &delivery.recipient).await
+            }
             (JobKind::Checkin, None) => Ok(Sent::Skipped("the intake is gone")),
             (JobKind::HelpAlert, _) => self.send_help_alert(job, &delivery.recipient).await,
             (JobKind::SurveyInvitation | JobKind::SurveyReminder, _) => {
@@ -205,7 +207,12 @@ impl App {
     }
 
     /// Posts the month's check-in in the pair's space, unless the pair ended or both paused.
-    async fn send_checkin(&self, batch: &CheckinBatch, pair_id: &str) -> anyhow::Result<Sent> {
+    async fn send_checkin(
+        &self,
+        job: &Job,
+        batch: &CheckinBatch,
+        pair_id: &str,
+    ) -> anyhow::Result<Sent> {
         let Some(pair) = batch.pairs.get(pair_id) else {
             return Ok(Sent::Skipped("the pair is gone"));
         };
@@ -246,9 +253,10 @@ impl App {
             ),
             answered,
         );
-        Ok(Sent::Posted(
-            self.chats.on(pair.platform)?.post(&space, &prompt).await?,
-        ))
+        let posted = self.chats.on(pair.platform)?.post(&space, &prompt).await?;
+        self.close_earlier_prompt(pair, &batch.intake, job.due_at)
+            .await;
+        Ok(Sent::Posted(posted))
     }
 
     /// Tells one coordinator, by DM on their platform, that a pair asked for help.

@@ -98,6 +98,15 @@ pub fn checkin_prompt(
     message
 }
 
+/// An earlier prompt once a newer one has been posted for the pair: closed and without buttons,
+/// so a pair never holds two open prompts of one schedule.
+pub fn checkin_closed(month: &str) -> Message {
+    Message::new().line(format!(
+        "*{} check-in* (closed): a newer check-in has been posted in this channel. Please answer that one, or type `/checkin met|not-yet|help`.",
+        month_label(month)
+    ))
+}
+
 pub fn checkin_recorded(answer: Answer, month: &str) -> Message {
     let line = match answer {
         Answer::Met => format!(

@@ -8,9 +8,10 @@ use std::time::Duration;
 use sqlx::Row;
 use tandem::app::Outcome;
 use tandem::chat::ChatError;
+use tandem::commands::Root;
 
 use crate::on_both_backends;
-use crate::scheduler::{instance, program, prompts};
+use crate::scheduler::{instance, open_prompts, program, prompts};
 use crate::support::{FlakyChat, TestApp, TestDb, utc};
 
 on_both_backends!(
@@ -36,9 +37,36 @@ async fn a_schedule_finer_than_the_pass_sends_one_prompt_a_pass(db: TestDb) {
             "pass {pass}: {report:?}"
         );
         assert_eq!([prompts(&t, 0), prompts(&t, 1)], [pass, pass]);
+        // Each new prompt closes the one before it: one prompt of the schedule stays open.
+        assert_eq!(
+            [open_prompts(&t, 0), open_prompts(&t, 1)],
+            [1, 1],
+            "pass {pass}"
+        );
     }
     let said = t.coordinator("status").await;
     assert!(said.contains("3 scheduled check-ins were missed"), "{said}");
+    // An answered prompt is left as it is, showing its answer; an unanswered one is closed.
+    let (number, _) = t
+        .console
+        .history("#mentoring-m0-e0")
+        .last()
+        .cloned()
+        .unwrap();
+    t.type_as("m0", Root::Checkin, "met").await;
+    t.clock.advance(Duration::from_secs(10));
+    t.app.run_due().await.unwrap();
+    let history = t.console.history("#mentoring-m0-e0");
+    let answered = &history.iter().find(|(n, _)| *n == number).unwrap().1;
+    let text = answered.plain_text();
+    assert!(text.contains("Answered by"), "{text}");
+    assert_eq!([open_prompts(&t, 0), open_prompts(&t, 1)], [2, 1]);
+    let closed = &history[history.len() - 3].1;
+    assert!(
+        closed.plain_text().contains("(closed)"),
+        "{}",
+        closed.plain_text()
+    );
 }
 
 async fn after_downtime_only_the_latest_occurrence_goes(db: TestDb) {

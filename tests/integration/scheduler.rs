@@ -45,7 +45,20 @@ pub async fn program(t: &TestApp, pairs: usize) {
 }
 
 /// Prompts that landed in a pair's channel (the welcome is not one).
+/// Check-in prompts posted in pair `i`'s channel, open or closed by a newer one.
 pub fn prompts(t: &TestApp, i: usize) -> usize {
+    t.console
+        .history(&format!("#mentoring-m{i}-e{i}"))
+        .iter()
+        .filter(|(_, m)| {
+            let text = m.plain_text();
+            text.contains(" check-in") && (!m.buttons.is_empty() || text.contains("(closed)"))
+        })
+        .count()
+}
+
+/// Prompts in pair `i`'s channel that can still be answered with a button.
+pub fn open_prompts(t: &TestApp, i: usize) -> usize {
     t.console
         .history(&format!("#mentoring-m{i}-e{i}"))
         .iter()

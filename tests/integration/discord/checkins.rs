@@ -502,6 +502,22 @@ async fn a_schedule_finer_than_the_pass_posts_one_prompt_a_pass(db: TestDb) {
             before + pass,
             "one prompt per pass"
         );
+        // Each new prompt closes the one before it, buttons and all: one stays open.
+        let updates = w.fake.calls_to("PATCH", &format!("{path}/"));
+        assert_eq!(updates.len(), pass - 1, "pass {pass}");
+        if let Some(update) = updates.last() {
+            assert_eq!(update.body["components"], json!([]), "{:?}", update.body);
+            let words = update.body["embeds"][0]["description"].to_string();
+            assert!(words.contains("(closed)"), "{words}");
+            let id = update.path.rsplit('/').next().unwrap();
+            let stored = w.fake.message(id).unwrap();
+            assert_eq!(stored["components"], json!([]), "{stored}");
+        }
+        // Every earlier prompt was closed, each once.
+        let mut closed: Vec<String> = updates.iter().map(|c| c.path.clone()).collect();
+        closed.sort();
+        closed.dedup();
+        assert_eq!(closed.len(), pass - 1, "{closed:?}");
     }
     let (_, answer) = w.post(&mentoring(&GINA, &["status"], vec![], &[])).await;
     let said = payloads::words(&answer["data"]);

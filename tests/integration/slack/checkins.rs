@@ -215,6 +215,29 @@ async fn a_schedule_finer_than_the_pass_posts_one_prompt_a_pass(db: TestDb) {
         assert_eq!(posts.len(), before + pass, "one prompt per pass");
         let text = text_param(posts.last().unwrap());
         assert!(text.contains("check-in"), "{text}");
+        // Each new prompt closes the one before it, buttons and all: one stays open.
+        let updates = t.fake.calls("chat.update");
+        assert_eq!(updates.len(), pass - 1, "pass {pass}");
+        if let Some(update) = updates.last() {
+            assert!(text_param(update).contains("(closed)"), "{update:?}");
+            assert!(
+                !update.params["blocks"].to_string().contains("actions"),
+                "{update:?}"
+            );
+            let channel = update.params["channel"].as_str().unwrap();
+            let prompts: Vec<_> = t
+                .fake
+                .posts(channel)
+                .into_iter()
+                .filter(|p| p.text.contains("check-in"))
+                .collect();
+            let (newest, older) = prompts.split_last().unwrap();
+            assert!(!newest.text.contains("(closed)"), "{newest:?}");
+            assert!(
+                older.iter().all(|p| p.text.contains("(closed)")),
+                "{older:?}"
+            );
+        }
     }
     let said = t.mentoring("UCOORD", "status").await;
     assert!(
