@@ -70,7 +70,18 @@ pub struct Gateway {
 impl Gateway {
     pub async fn stop(self) {
         self.shards.shutdown_all().await;
+    }
+}
+
+/// A gateway dropped without `stop` (its holder's task was cancelled) still closes its
+/// connection: serenity's shards run on tasks of their own that would otherwise outlive it.
+impl Drop for Gateway {
+    fn drop(&mut self) {
         self.task.abort();
+        let shards = self.shards.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { shards.shutdown_all().await });
+        }
     }
 }
 
@@ -108,7 +119,10 @@ pub async fn hold(store: Store, interactions: Arc<Interactions>) -> anyhow::Resu
     hold_checking_every(store, interactions, LOCK_RETRY_EVERY).await
 }
 
-/// [`hold`], checking for the lock every `period` (tests take turns faster).
+/// [`hold`], checking for the lock every `period` (tests take turns faster). A database error
+/// costs one check, never the loop: a standby that cannot reach the database keeps trying, and
+/// a holder whose lock connection is lost stops its gateway (the lock went with the connection,
+/// so another instance may take over) and waits its turn again.
 pub async fn hold_checking_every(
     store: Store,
     interactions: Arc<Interactions>,
@@ -122,18 +136,48 @@ pub async fn hold_checking_every(
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
-        let mut conn = store.pool().acquire().await?.detach();
-        let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-            .bind(GATEWAY_LOCK)
-            .fetch_one(&mut conn)
-            .await?;
-        if held {
-            tracing::info!("this instance holds the Discord gateway");
-            let _gateway = start(interactions).await?;
-            // The lock lives as long as this connection: keep both until the process ends.
-            let _conn = conn;
-            return std::future::pending().await;
+        let mut lock = match take_lock(&store).await {
+            Ok(Some(lock)) => lock,
+            Ok(None) => {
+                tracing::info!("another instance holds the Discord gateway; waiting");
+                continue;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "could not check the Discord gateway lock; trying again");
+                continue;
+            }
+        };
+        tracing::info!("this instance holds the Discord gateway");
+        let gateway = match start(interactions.clone()).await {
+            Ok(gateway) => gateway,
+            Err(err) => {
+                // Dropping the lock's connection lets another instance try.
+                tracing::warn!(error = %err, "could not start the Discord gateway; trying again");
+                continue;
+            }
+        };
+        loop {
+            every.tick().await;
+            if gateway.task.is_finished() {
+                tracing::warn!("the Discord gateway stopped; starting it again");
+                break;
+            }
+            if let Err(err) = sqlx::query("SELECT 1").execute(&mut lock).await {
+                tracing::warn!(error = %err, "lost the connection holding the Discord gateway lock; stopping the gateway");
+                break;
+            }
         }
-        tracing::info!("another instance holds the Discord gateway; waiting");
+        gateway.stop().await;
     }
+}
+
+/// The gateway lock's own connection when this instance got the lock: the lock lives exactly as
+/// long as that connection.
+async fn take_lock(store: &Store) -> anyhow::Result<Option<sqlx::AnyConnection>> {
+    let mut conn = store.pool().acquire().await?.detach();
+    let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(GATEWAY_LOCK)
+        .fetch_one(&mut conn)
+        .await?;
+    Ok(held.then_some(conn))
 }

@@ -20,6 +20,26 @@ pub struct Seen {
     pub resumes: usize,
     pub heartbeats: usize,
     pub intents: Option<u64>,
+    /// Websocket sessions open right now.
+    pub open: usize,
+}
+
+/// Counts a session as open until it ends, however it ends.
+struct OpenSession(Arc<Mutex<Seen>>);
+
+impl OpenSession {
+    fn new(seen: &Arc<Mutex<Seen>>) -> OpenSession {
+        seen.lock().unwrap().open += 1;
+        OpenSession(seen.clone())
+    }
+}
+
+impl Drop for OpenSession {
+    fn drop(&mut self) {
+        if let Ok(mut seen) = self.0.lock() {
+            seen.open -= 1;
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -80,6 +100,7 @@ impl FakeGateway {
         let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
             return;
         };
+        let _open = OpenSession::new(&self.seen);
         let (mut tx, mut rx) = ws.split();
         let (out, mut out_rx) = mpsc::unbounded_channel::<Value>();
         let mut dispatch = self.dispatch.subscribe();

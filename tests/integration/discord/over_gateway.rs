@@ -71,8 +71,9 @@ async fn the_gateway_pairs_clicks_and_resumes(db: TestDb) {
 }
 
 /// On PostgreSQL several instances share the work but only one holds the gateway (an advisory
-/// lock): the second waits while the first holds it and takes over when it stops. On SQLite
-/// there is one instance by design, and it connects at once.
+/// lock): the second waits while the first holds it, keeps waiting through database errors, and
+/// takes over when the first stops; a holder that loses its lock's connection stops its gateway
+/// and takes its turn again. On SQLite there is one instance by design, and it connects at once.
 async fn one_instance_holds_the_gateway(db: TestDb) {
     let w = DiscordWorld::new(db).await;
     let every = std::time::Duration::from_millis(50);
@@ -87,7 +88,16 @@ async fn one_instance_holds_the_gateway(db: TestDb) {
         first.abort();
         return;
     }
-    let other = tandem::store::Store::open(&w.db.url).await.unwrap();
+    // The second instance logs in as its own role, so the test can cut it off the database.
+    let admin = w.db.store.pool();
+    let role = format!(
+        "tandem_standby_{}",
+        tandem::domain::new_id().replace('-', "")
+    );
+    sql(admin, &format!("CREATE ROLE {role} LOGIN SUPERUSER")).await;
+    let mut url = url::Url::parse(&w.db.url).unwrap();
+    url.set_username(&role).unwrap();
+    let other = tandem::store::Store::open(url.as_str()).await.unwrap();
     let second = tokio::spawn(gateway::hold_checking_every(
         other,
         w.interactions.clone(),
@@ -97,14 +107,61 @@ async fn one_instance_holds_the_gateway(db: TestDb) {
     tokio::time::sleep(every * 6).await;
     assert_eq!(w.gateway.seen().identifies, 1, "the second instance waits");
     assert!(!second.is_finished(), "and keeps checking");
+
+    // The database refuses the second instance for a while: its checks fail, it goes on.
+    sql(admin, &format!("ALTER ROLE {role} NOLOGIN")).await;
+    sql(
+        admin,
+        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"),
+    )
+    .await;
+    tokio::time::sleep(every * 6).await;
+    assert!(
+        !second.is_finished(),
+        "a database error costs a check, not the loop"
+    );
+    sql(admin, &format!("ALTER ROLE {role} LOGIN")).await;
+
     first.abort();
     let _ = first.await;
+    until(every, || w.gateway.seen().identifies == 2).await;
+    assert_eq!(w.gateway.seen().identifies, 2, "the second takes over");
+
+    // The holder's lock connection is cut: it stops its gateway and takes the lock again, so
+    // one gateway session stays open, never two.
+    sql(
+        admin,
+        "SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND granted
+           AND classid::bigint = 1952542308 AND objid::bigint = 1701668727",
+    )
+    .await;
+    until(every, || w.gateway.seen().identifies == 3).await;
+    assert_eq!(
+        w.gateway.seen().identifies,
+        3,
+        "the gateway starts again under a new lock"
+    );
+    until(every, || w.gateway.seen().open == 1).await;
+    assert_eq!(w.gateway.seen().open, 1, "{:?}", w.gateway.seen());
+    second.abort();
+    let _ = second.await;
+    sql(admin, &format!("DROP ROLE IF EXISTS {role}")).await;
+}
+
+async fn sql(db: &sqlx::AnyPool, statement: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
+        .execute(db)
+        .await
+        .unwrap_or_else(|err| panic!("{statement}: {err}"));
+}
+
+/// Waits, a check every `every` for at most 400 checks, until `done`.
+async fn until(every: std::time::Duration, done: impl Fn() -> bool) {
     for _ in 0..400 {
-        if w.gateway.seen().identifies == 2 {
-            break;
+        if done() {
+            return;
         }
         tokio::time::sleep(every).await;
     }
-    assert_eq!(w.gateway.seen().identifies, 2, "the second takes over");
-    second.abort();
 }
