@@ -40,6 +40,12 @@ pub struct RunConfig {
     #[command(flatten)]
     pub program: ProgramArgs,
 
+    /// This instance's name on the deliveries it is sending, unique among the instances that
+    /// share a database; the host name when unset. A restart under the same name takes back at
+    /// once what the instance was sending when it stopped.
+    #[arg(long, env = "TANDEM_INSTANCE_ID", value_parser = parse_instance_id)]
+    pub instance_id: Option<String>,
+
     #[command(flatten)]
     pub discord: DiscordArgs,
 
@@ -178,10 +184,60 @@ pub fn parse_timezone(text: &str) -> Result<Tz, String> {
         .ok_or_else(|| format!("\"{text}\" is not an IANA time zone such as Australia/Sydney"))
 }
 
+/// An instance id: letters, digits, `.`, `-` and `_`, at most 100 characters.
+fn parse_instance_id(value: &str) -> Result<String, String> {
+    let ok = !value.is_empty()
+        && value.len() <= 100
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err("use 1 to 100 letters, digits, '.', '-' or '_', e.g. tandem-1".to_string())
+    }
+}
+
+impl RunConfig {
+    /// This instance's identity: `TANDEM_INSTANCE_ID`, else the host name, else a random one
+    /// (then a restart cannot take its deliveries back at once; they wait out their lease).
+    pub fn instance(&self) -> String {
+        if let Some(id) = &self.instance_id {
+            return id.clone();
+        }
+        match whoami::hostname() {
+            Ok(host) if parse_instance_id(&host).is_ok() => host,
+            _ => {
+                tracing::warn!(
+                    "no usable host name: set TANDEM_INSTANCE_ID so a restart takes its deliveries back at once"
+                );
+                format!("worker-{}", crate::domain::new_id())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::Platform;
+
+    #[test]
+    fn instance_ids_are_plain_names() {
+        assert_eq!(parse_instance_id("tandem-1").unwrap(), "tandem-1");
+        assert_eq!(parse_instance_id("pod_7.eu").unwrap(), "pod_7.eu");
+        for bad in ["", "two words", "a/b", "é", &"x".repeat(101)] {
+            assert!(parse_instance_id(bad).is_err(), "{bad:?}");
+        }
+        #[derive(clap::Parser)]
+        struct Run {
+            #[command(flatten)]
+            config: RunConfig,
+        }
+        let run = <Run as clap::Parser>::try_parse_from(["run", "--instance-id", "box-2"]).unwrap();
+        assert_eq!(run.config.instance(), "box-2");
+        assert!(<Run as clap::Parser>::try_parse_from(["run", "--instance-id", "a b"]).is_err());
+    }
 
     #[test]
     fn coordinators_are_platform_and_id() {

@@ -47,13 +47,15 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
     if let Some(d) = &discord {
         chats = chats.with(Arc::new(d.clone()));
     }
-    let app = App::new(
-        store,
-        Arc::new(SystemClock),
-        chats,
-        config.program.settings(Some(config.listen)),
-    );
+    let mut settings = config.program.settings(Some(config.listen));
+    settings.worker = config.instance();
+    let app = App::new(store, Arc::new(SystemClock), chats, settings);
     app.bootstrap_coordinators(&config.coordinators.0).await?;
+    let taken = app
+        .take_back_own_deliveries()
+        .await
+        .context("could not take back this instance's deliveries")?;
+    tracing::info!(instance = %app.settings.worker, taken, "instance ready; deliveries it was sending when it stopped go again now");
     if app.chats.is_empty() {
         tracing::warn!(
             "neither Slack nor Discord is configured (SLACK_BOT_TOKEN, DISCORD_BOT_TOKEN): \

@@ -78,6 +78,14 @@ impl App {
         self.run_due_with(1).await
     }
 
+    /// Called as an instance starts, before its first pass: its own leases from before a
+    /// restart end, so what it was sending when it stopped goes again at once. Only safe while
+    /// this instance sends nothing, hence at start; other instances' leases are left alone.
+    pub async fn take_back_own_deliveries(&self) -> anyhow::Result<u64> {
+        let mut db = self.store.writer().await?;
+        Ok(store::deliveries::take_back(&mut *db, &self.settings.worker).await?)
+    }
+
     /// One pass of `tandem run`'s loop, supervised: see [`App::supervise`].
     pub async fn scheduler_pass(&self, workers: usize) -> Option<RunReport> {
         let app = self.clone();

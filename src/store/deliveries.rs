@@ -135,6 +135,23 @@ pub async fn claim<'c, E: Executor<'c, Database = Any>>(
     Ok(claimed)
 }
 
+/// Ends `owner`'s own leases on deliveries still pending: called as an instance starts, before it
+/// sends anything, so what it was sending when it stopped goes again at once (inside Discord's
+/// nonce window) rather than after the lease runs out. Returns how many.
+pub async fn take_back<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    owner: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET lease_until = NULL
+         WHERE status = 'pending' AND lease_owner = $1 AND lease_until IS NOT NULL",
+    )
+    .bind(owner)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Extends `owner`'s lease on those of `ids` it still holds and that are not settled; returns
 /// those ids. A batch that takes long (a platform asking us to wait) renews as it goes, so no
 /// other worker takes over a delivery this one is about to send.

@@ -25,6 +25,7 @@ on_both_backends!(
     quiet_pairs_come_first_in_status,
     racing_workers_never_send_twice,
     a_second_instance_finishes_what_a_stopped_one_started,
+    a_restarted_instance_takes_its_own_deliveries_back_at_once,
     a_slow_batch_keeps_its_leases,
 );
 
@@ -387,15 +388,7 @@ async fn a_second_instance_finishes_what_a_stopped_one_started(db: TestDb) {
     program(&t, 12).await;
     t.clock.set(utc(2026, 12, 6, 23, 0));
     let stopping = FlakyChat::new();
-    *stopping.hang_after.lock().unwrap() = Some(5);
-    let first = instance(&t, stopping.clone());
-    let running = tokio::spawn(async move { first.run_due().await });
-    // Stop it between two deliveries: five sent and recorded, the sixth under way.
-    while !stopping.hanging.load(std::sync::atomic::Ordering::SeqCst) {
-        tokio::task::yield_now().await;
-    }
-    running.abort(); // the process stops mid-fan-out, holding leases
-    let _ = running.await;
+    stop_after_five(instance(&t, stopping.clone()), &stopping).await;
     let second_chat = FlakyChat::new();
     let second = instance(&t, second_chat.clone());
     assert_eq!(
@@ -414,6 +407,64 @@ async fn a_second_instance_finishes_what_a_stopped_one_started(db: TestDb) {
     let total = stopping.posted.load(std::sync::atomic::Ordering::SeqCst)
         + second_chat.posted.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!(total, 12, "nothing lost, nothing repeated");
+}
+
+/// An instance with a stable identity (`TANDEM_INSTANCE_ID`) that stops mid-batch and starts
+/// again sends what it was sending at once, not after its leases run out (so a Discord resend
+/// keeps inside the nonce window); another instance's leases are left alone.
+async fn a_restarted_instance_takes_its_own_deliveries_back_at_once(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 12).await;
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let stopping = FlakyChat::new();
+    stop_after_five(named_instance(&t, stopping.clone(), "host-a"), &stopping).await;
+    // Another instance starting takes nothing of host-a's.
+    let other_chat = FlakyChat::new();
+    let other = named_instance(&t, other_chat.clone(), "host-b");
+    assert_eq!(other.take_back_own_deliveries().await.unwrap(), 0);
+    assert_eq!(
+        other.run_due().await.unwrap().sent,
+        0,
+        "host-a's leases hold"
+    );
+    // host-a comes back under its own name: the seven it had not finished go now.
+    let again_chat = FlakyChat::new();
+    let again = named_instance(&t, again_chat.clone(), "host-a");
+    assert_eq!(again.take_back_own_deliveries().await.unwrap(), 7);
+    assert_eq!(
+        again.run_due().await.unwrap().sent,
+        7,
+        "at once, no lease to wait out"
+    );
+    assert_eq!(other.run_due().await.unwrap(), Default::default());
+    let total = stopping.posted.load(std::sync::atomic::Ordering::SeqCst)
+        + again_chat.posted.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(total, 12, "nothing lost, nothing repeated");
+}
+
+/// Runs a pass of `first` (posting through `chat`) and stops it between two deliveries, as a
+/// crash would: five sent and recorded, the sixth under way, the rest leased.
+async fn stop_after_five(first: App, chat: &FlakyChat) {
+    *chat.hang_after.lock().unwrap() = Some(5);
+    let running = tokio::spawn(async move { first.run_due().await });
+    while !chat.hanging.load(std::sync::atomic::Ordering::SeqCst) {
+        tokio::task::yield_now().await;
+    }
+    running.abort();
+    let _ = running.await;
+}
+
+fn named_instance(t: &TestApp, chat: Arc<dyn Chat>, name: &str) -> App {
+    let settings = Settings {
+        worker: name.to_string(),
+        ..Settings::default()
+    };
+    App::new(
+        t.db.store.clone(),
+        t.clock.clone(),
+        Chats::new().with(chat),
+        settings,
+    )
 }
 
 /// A platform that keeps one instance waiting two minutes a post: its batch outlasts the first
