@@ -124,6 +124,9 @@ pub enum SlackCommand {
         /// The public base URL for HTTP mode; request URLs become BASE/slack/….
         #[arg(long)]
         url: Option<String>,
+        /// `on`: add the read scopes that verifying posts needs (see `TANDEM_SLACK_VERIFY_POSTS`).
+        #[arg(long, env = "TANDEM_SLACK_VERIFY_POSTS", value_parser = crate::config::parse_switch, default_value = "off", action = clap::ArgAction::Set)]
+        verify_posts: bool,
     },
 }
 
@@ -189,10 +192,10 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
         CliCommand::Survey(command) => crate::cli_surveys::survey(command),
         CliCommand::Export(command) => crate::cli_surveys::export(command).await,
         CliCommand::Calendar(args) => calendar(args).await,
-        CliCommand::Slack(SlackCommand::Manifest { url }) => {
+        CliCommand::Slack(SlackCommand::Manifest { url, verify_posts }) => {
             print!(
                 "{}",
-                crate::adapters::slack::manifest::manifest(url.as_deref())?
+                crate::adapters::slack::manifest::manifest_with(url.as_deref(), verify_posts)?
             );
             Ok(())
         }

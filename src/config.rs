@@ -165,6 +165,19 @@ pub struct SlackArgs {
     /// Slack Web API base (a fake, or a proxy); plain http:// works too.
     #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
     pub slack_api_url: String,
+    /// `on`: a post whose answer was lost is looked up in the channel's recent messages before it
+    /// is sent again (needs the history scopes; docs/slack.md).
+    #[arg(long, env = "TANDEM_SLACK_VERIFY_POSTS", value_parser = parse_switch, default_value = "off", action = clap::ArgAction::Set)]
+    pub slack_verify_posts: bool,
+}
+
+/// `on` or `off` (also `true`/`false`, `1`/`0`, `yes`/`no`).
+pub fn parse_switch(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" | "" => Ok(false),
+        _ => Err(format!("\"{text}\" is neither on nor off")),
+    }
 }
 
 /// The bootstrap coordinators' accounts.

@@ -81,9 +81,13 @@ impl App {
             let result = match jobs.get(&delivery.job_id) {
                 Some(JobContext::Ready(job, batch)) => {
                     let send = guarded(self.send(job, batch.as_deref(), delivery));
-                    crate::chat::sending_delivery(delivery.id.clone(), send)
-                        .await
-                        .map_err(as_chat_error)
+                    crate::chat::sending_delivery(
+                        delivery.id.clone(),
+                        u32::try_from(delivery.attempts).unwrap_or(u32::MAX),
+                        send,
+                    )
+                    .await
+                    .map_err(as_chat_error)
                 }
                 Some(JobContext::Skip(why)) => Ok(Sent::Skipped(why)),
                 Some(JobContext::Broken(err)) => Err(err.clone()),

@@ -150,20 +150,36 @@ pub trait Chat: Send + Sync {
 }
 
 tokio::task_local! {
-    /// The scheduled delivery being sent, if any: the same on every attempt at it.
-    static DELIVERY: String;
+    /// The scheduled delivery being sent, if any: its key is the same on every attempt at it.
+    static DELIVERY: Sending;
 }
 
-/// Runs `send` as the sending of delivery `key`. A platform that can recognise a repeated message
-/// (Discord's nonce) derives it from the key, so a retry after a send whose answer was lost does
-/// not post a second copy.
-pub async fn sending_delivery<F: std::future::Future>(key: String, send: F) -> F::Output {
-    DELIVERY.scope(key, send).await
+#[derive(Clone)]
+struct Sending {
+    key: String,
+    attempt: u32,
+}
+
+/// Runs `send` as attempt `attempt` (1 for the first) at sending delivery `key`. A platform that
+/// can recognise a repeated message derives its mark from the key (Discord's nonce, Slack's
+/// message metadata), so a retry after a send whose answer was lost does not post a second copy.
+pub async fn sending_delivery<F: std::future::Future>(
+    key: String,
+    attempt: u32,
+    send: F,
+) -> F::Output {
+    DELIVERY.scope(Sending { key, attempt }, send).await
 }
 
 /// The key of the delivery being sent, when the current task is sending one.
 pub fn delivery_key() -> Option<String> {
-    DELIVERY.try_with(Clone::clone).ok()
+    DELIVERY.try_with(|s| s.key.clone()).ok()
+}
+
+/// Which attempt at its delivery the current task is making: above 1, an earlier attempt may
+/// have posted without Tandem hearing of it (a timeout, a crash).
+pub fn delivery_attempt() -> Option<u32> {
+    DELIVERY.try_with(|s| s.attempt).ok()
 }
 
 /// How long work for a platform this instance is not connected to waits before another try.

@@ -106,6 +106,7 @@ async fn main() {
         signing_secret: Some(SecretString::from(SECRET)),
         api_url,
         ack_budget: ACK_BUDGET,
+        verify_posts: false,
     };
     let slack = Slack::connect(settings).await.unwrap();
     let chats = Chats::new().with(Arc::new(slack.chat()));

@@ -1,10 +1,12 @@
 //! [`SlackChat`]: the Chat port over Slack's Web API. Every call goes through [`Outbound`], so
 //! pacing and error sorting live in one place; this file only maps the port onto Slack methods.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use slack_morphism::prelude::*;
 
-use super::outbound::Outbound;
+use super::outbound::{Outbound, outcome_unknown};
 use super::{render, spaces};
 use crate::chat::{
     Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget,
@@ -33,14 +35,24 @@ fn by_url(span: &tracing::Span) -> SlackClientApiCallContext<'_> {
     }
 }
 
+/// The metadata event that marks each of Tandem's posts with its key (a scheduled delivery's id,
+/// else a fresh one), so a post whose answer was lost can be found again.
+const POST_EVENT: &str = "tandem_post";
+/// How far back a lost post is looked for: the channel's latest messages.
+const RECENT_MESSAGES: u16 = 100;
+/// Tries at one post when each lost answer is looked up first.
+const POST_TRIES: u32 = 3;
+
 #[derive(Clone)]
 pub struct SlackChat {
     out: Outbound,
+    /// Look a post whose answer was lost up before posting again (`TANDEM_SLACK_VERIFY_POSTS`).
+    verify_posts: bool,
 }
 
 impl SlackChat {
-    pub fn new(out: Outbound) -> Self {
-        SlackChat { out }
+    pub fn new(out: Outbound, verify_posts: bool) -> Self {
+        SlackChat { out, verify_posts }
     }
 
     /// Answers through a command's or click's `response_url`: a private message, or the clicked
@@ -80,25 +92,102 @@ impl SlackChat {
     }
 
     /// Posts in a channel (or a user's DM, by user id); with `thread_ts`, as a reply in the
-    /// thread under that message.
+    /// thread under that message. Never blindly twice: the post carries its key as metadata, and
+    /// with verification on, a post whose earlier try may have gone through (a lost answer now,
+    /// or an earlier attempt at the same delivery) is looked up before it is made again. Replies
+    /// in a thread cannot be looked up that way and are not retried in place.
     async fn post_to(
         &self,
         channel: &str,
         message: &Message,
         thread_ts: Option<&str>,
     ) -> Result<MessageRef, ChatError> {
-        let req = SlackApiChatPostMessageRequest::new(channel.into(), render::content(message))
+        let key = crate::chat::delivery_key().unwrap_or_else(crate::domain::new_id);
+        let mut content = render::content(message);
+        content.metadata = Some(SlackMessageMetadata {
+            event_type: POST_EVENT.to_string(),
+            event_payload: Some(HashMap::from([("key".to_string(), key.clone())])),
+        });
+        let req = SlackApiChatPostMessageRequest::new(channel.into(), content)
             .opt_thread_ts(thread_ts.map(|ts| ts.to_string().into()));
+        let verifiable = self.verify_posts && thread_ts.is_none();
+        if crate::chat::delivery_attempt().is_some_and(|attempt| attempt > 1) {
+            if !verifiable {
+                // The documented window: an earlier attempt may have posted unseen.
+                metrics::counter!("tandem_slack_unverified_resends_total").increment(1);
+            } else {
+                match self.find_post(channel, &key).await {
+                    Ok(Some(found)) => return Ok(found),
+                    Ok(None) => {}
+                    Err(err) => {
+                        tracing::warn!(error = %err, "could not look for an earlier post; posting");
+                        metrics::counter!("tandem_slack_unverified_resends_total").increment(1);
+                    }
+                }
+            }
+        }
         let (out, req) = (&self.out, &req);
-        let posted = out
-            .call("chat.postMessage", Some(channel), || async move {
-                out.session().chat_post_message(req).await
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let err = match out
+                .call("chat.postMessage", Some(channel), || async move {
+                    out.session().chat_post_message(req).await
+                })
+                .await
+            {
+                Ok(posted) => {
+                    return Ok(MessageRef {
+                        channel: ChannelRef::new(Platform::Slack, posted.channel.to_string()),
+                        id: posted.ts.to_string(),
+                    });
+                }
+                Err(err) => err,
+            };
+            if !(verifiable && outcome_unknown(&err) && tries < POST_TRIES) {
+                return Err(err);
+            }
+            // Slack may have posted it: only if it is not there can a new try not make two.
+            match self.find_post(channel, &key).await {
+                Ok(Some(found)) => return Ok(found),
+                Ok(None) => tracing::debug!("a post whose answer was lost is not there; again"),
+                Err(_) => return Err(err),
+            }
+        }
+    }
+
+    /// Tandem's post marked `key` among the latest messages of `channel` (a user id: the bot's
+    /// DM with them), if Slack made it.
+    async fn find_post(&self, channel: &str, key: &str) -> Result<Option<MessageRef>, ChatError> {
+        let channel = if channel.starts_with('U') || channel.starts_with('W') {
+            self.dm_channel(channel).await?
+        } else {
+            channel.to_string()
+        };
+        let req = SlackApiConversationsHistoryRequest::new()
+            .with_channel(channel.clone().into())
+            .with_limit(RECENT_MESSAGES)
+            .with_include_all_metadata(true);
+        let (out, req) = (&self.out, &req);
+        let history = out
+            .call("conversations.history", None, || async move {
+                out.session().conversations_history(req).await
             })
             .await?;
-        Ok(MessageRef {
-            channel: ChannelRef::new(Platform::Slack, posted.channel.to_string()),
-            id: posted.ts.to_string(),
-        })
+        let marked = |m: &&SlackHistoryMessage| {
+            m.content.metadata.as_ref().is_some_and(|meta| {
+                meta.event_type == POST_EVENT
+                    && meta
+                        .event_payload
+                        .as_ref()
+                        .and_then(|p| p.get("key"))
+                        .is_some_and(|k| k == key)
+            })
+        };
+        Ok(history.messages.iter().find(marked).map(|m| MessageRef {
+            channel: ChannelRef::new(Platform::Slack, channel.clone()),
+            id: m.origin.ts.to_string(),
+        }))
     }
 
     /// The bot's DM channel with `user`: files are shared into a channel id, never a user id.

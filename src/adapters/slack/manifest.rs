@@ -28,6 +28,22 @@ pub const BOT_SCOPES: &[&str] = &[
     "users:read.email",
 ];
 
+/// Read scopes asked for only with `TANDEM_SLACK_VERIFY_POSTS=on`, so that a post whose answer
+/// was lost can be looked up before it is sent again. They let the token read every message of the
+/// public channels the bot is in (`channels:history`), of the private channels it is in, the pair
+/// channels among them (`groups:history`), and of its own direct messages (`im:history`).
+pub const VERIFY_SCOPES: &[&str] = &["channels:history", "groups:history", "im:history"];
+
+/// The bot scopes the app needs, with the read scopes when posts are verified.
+pub fn bot_scopes(verify_posts: bool) -> Vec<&'static str> {
+    let mut scopes = BOT_SCOPES.to_vec();
+    if verify_posts {
+        scopes.extend_from_slice(VERIFY_SCOPES);
+        scopes.sort_unstable();
+    }
+    scopes
+}
+
 /// Events the bot subscribes to.
 pub const BOT_EVENTS: &[&str] = &["app_mention"];
 
@@ -141,7 +157,7 @@ pub struct NotAWebAddress(String);
 
 impl Manifest {
     /// The manifest for Socket Mode (`base_url` None: no public URL) or HTTP mode at `base_url`.
-    pub fn new(base_url: Option<&str>) -> Result<Manifest, NotAWebAddress> {
+    pub fn new(base_url: Option<&str>, verify_posts: bool) -> Result<Manifest, NotAWebAddress> {
         let base = match base_url {
             None => None,
             Some(url) => Some(web_base(url)?),
@@ -180,7 +196,7 @@ impl Manifest {
             },
             oauth_config: OauthConfig {
                 scopes: Scopes {
-                    bot: BOT_SCOPES.to_vec(),
+                    bot: bot_scopes(verify_posts),
                 },
             },
             settings: Settings {
@@ -220,7 +236,12 @@ fn web_base(url: &str) -> Result<String, NotAWebAddress> {
 
 /// The manifest as YAML, for Socket Mode (`None`) or HTTP mode at `base_url`.
 pub fn manifest(base_url: Option<&str>) -> anyhow::Result<String> {
-    Manifest::new(base_url)?.to_yaml()
+    manifest_with(base_url, false)
+}
+
+/// [`manifest`], with the read scopes `TANDEM_SLACK_VERIFY_POSTS=on` needs when `verify_posts`.
+pub fn manifest_with(base_url: Option<&str>, verify_posts: bool) -> anyhow::Result<String> {
+    Manifest::new(base_url, verify_posts)?.to_yaml()
 }
 
 #[cfg(test)]

@@ -39,6 +39,9 @@ pub struct SlackSettings {
     pub api_url: String,
     /// How long a request may work before it is acknowledged without its answer.
     pub ack_budget: Duration,
+    /// Look a post whose answer was lost up in the channel before sending it again
+    /// (`TANDEM_SLACK_VERIFY_POSTS`); switched off at start when the token lacks the scopes.
+    pub verify_posts: bool,
 }
 
 impl SlackSettings {
@@ -59,6 +62,7 @@ impl SlackSettings {
             signing_secret: args.signing_secret.clone(),
             api_url: args.slack_api_url.clone(),
             ack_budget: ACK_BUDGET,
+            verify_posts: args.slack_verify_posts,
         }))
     }
 }
@@ -80,8 +84,16 @@ impl Slack {
         let client = Arc::new(
             outbound::client(&settings.api_url).context("could not set up the Slack client")?,
         );
-        let bot_user_id = startup::check_bot_token(&settings.api_url, &settings.bot_token).await?;
-        let chat = SlackChat::new(Outbound::new(client.clone(), &settings.bot_token));
+        let (bot_user_id, verify_posts) = startup::check_bot_token(
+            &settings.api_url,
+            &settings.bot_token,
+            settings.verify_posts,
+        )
+        .await?;
+        let chat = SlackChat::new(
+            Outbound::new(client.clone(), &settings.bot_token),
+            verify_posts,
+        );
         Ok(Slack {
             settings,
             client,

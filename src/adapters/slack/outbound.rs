@@ -1,6 +1,8 @@
 //! The one outbound layer for Slack (ARCHITECTURE decision 5): every Web API call goes through
 //! [`Outbound::call`], which paces it to its method's tier, honours 429 `Retry-After`, backs off
-//! on 5xx and timeouts, and sorts Slack's `ok: false` errors into permanent and transient.
+//! on 5xx and timeouts, and sorts Slack's `ok: false` errors into permanent and transient. A call
+//! that posts something people see is never repeated blindly: after a timeout or a 5xx Slack may
+//! have posted it, so only a rate limit (Slack did nothing) is tried again in place.
 
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
 
@@ -42,6 +44,25 @@ const TRANSIENT_ERRORS: &[&str] = &[
     "team_added_to_org",
 ];
 
+/// Methods whose repeat could show people the same thing twice.
+fn posts_something(method: &str) -> bool {
+    matches!(
+        method,
+        "chat.postMessage" | "chat.postEphemeral" | "files.completeUploadExternal"
+    )
+}
+
+/// Whether `err` leaves open that Slack did what was asked: a timeout, a 5xx, a dropped
+/// connection or an internal error, as opposed to a refusal or a rate limit.
+pub fn outcome_unknown(err: &ChatError) -> bool {
+    match err {
+        ChatError::Permanent { .. } => false,
+        ChatError::Transient { retry_after, .. } => {
+            retry_after.is_none() && !matches!(code(err), Some("ratelimited" | "rate_limited"))
+        }
+    }
+}
+
 /// A Slack Web API client on an https-or-http connector pointed at `api_url`.
 pub fn client(api_url: &str) -> anyhow::Result<Client> {
     let https = hyper_rustls::HttpsConnectorBuilder::new()
@@ -63,7 +84,7 @@ fn per_minute(n: u32) -> Quota {
 struct Pacing {
     /// conversations.create, conversations.list, conversations.setPurpose: Tier 2 (20+/min).
     tier2: DefaultDirectRateLimiter,
-    /// conversations.invite, conversations.open: Tier 3 (50+/min).
+    /// conversations.invite, conversations.open, conversations.history: Tier 3 (50+/min).
     tier3: DefaultDirectRateLimiter,
     /// users.info, views.open, files.getUploadURLExternal, files.completeUploadExternal and the
     /// upload itself: Tier 4 (100+/min).
@@ -88,7 +109,9 @@ impl Pacing {
             ("conversations.create" | "conversations.list" | "conversations.setPurpose", _) => {
                 self.tier2.until_ready().await
             }
-            ("conversations.invite" | "conversations.open", _) => self.tier3.until_ready().await,
+            ("conversations.invite" | "conversations.open" | "conversations.history", _) => {
+                self.tier3.until_ready().await
+            }
             (
                 "users.info"
                 | "views.open"
@@ -162,6 +185,7 @@ impl Outbound {
                     retry_after: Some(after),
                     ..
                 } => *after,
+                _ if posts_something(method) && outcome_unknown(&err) => return Err(err),
                 ChatError::Transient { .. } => backoff,
                 ChatError::Permanent { .. } => return Err(err),
             };
@@ -253,6 +277,17 @@ mod tests {
             )
         );
         assert_eq!(code(&sort("m", api("name_taken"))), Some("name_taken"));
+        // What may have been done despite the error, and what surely was not.
+        for unknown in ["internal_error", "fatal_error", "request_timeout"] {
+            assert!(outcome_unknown(&sort("m", api(unknown))), "{unknown}");
+        }
+        assert!(outcome_unknown(&ChatError::transient("m: timed out", None)));
+        assert!(!outcome_unknown(&sort("m", api("ratelimited"))));
+        assert!(!outcome_unknown(&sort("m", api("channel_not_found"))));
+        assert!(!outcome_unknown(&ChatError::transient(
+            "m: rate limited",
+            Some(Duration::from_secs(1))
+        )));
         // A Retry-After no one means is held to an hour.
         let absurd = SlackClientError::RateLimitError(
             SlackRateLimitError::new().with_retry_after(Duration::from_secs(u64::MAX)),

@@ -8,10 +8,16 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::manifest::BOT_SCOPES;
+use super::manifest::{BOT_SCOPES, VERIFY_SCOPES};
 
-/// Checks the token and its scopes; returns the bot's user id.
-pub async fn check_bot_token(api_url: &str, token: &SecretString) -> anyhow::Result<String> {
+/// Checks the token and its scopes; returns the bot's user id, and whether posts are verified:
+/// asked for, and the token holds the read scopes that needs. Without them the feature is off
+/// with a warning; Tandem still starts.
+pub async fn check_bot_token(
+    api_url: &str,
+    token: &SecretString,
+    verify_posts: bool,
+) -> anyhow::Result<(String, bool)> {
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()?
         .https_or_http()
@@ -57,7 +63,23 @@ pub async fn check_bot_token(api_url: &str, token: &SecretString) -> anyhow::Res
             missing.join(", ")
         );
     }
+    let lacking: Vec<&str> = VERIFY_SCOPES
+        .iter()
+        .copied()
+        .filter(|s| !granted.iter().any(|g| g == s))
+        .collect();
+    let verify_posts = if verify_posts && !lacking.is_empty() {
+        tracing::warn!(
+            missing = %lacking.join(", "),
+            "TANDEM_SLACK_VERIFY_POSTS is on but the Slack bot token lacks the read scopes it \
+             needs: posts are not verified. Add the scopes (`tandem slack manifest` with \
+             TANDEM_SLACK_VERIFY_POSTS=on lists them) and reinstall the app"
+        );
+        false
+    } else {
+        verify_posts
+    };
     let user_id = body["user_id"].as_str().unwrap_or_default().to_string();
-    tracing::info!(team = %body["team"], bot = %user_id, "Slack token checked");
-    Ok(user_id)
+    tracing::info!(team = %body["team"], bot = %user_id, verify_posts, "Slack token checked");
+    Ok((user_id, verify_posts))
 }

@@ -45,8 +45,12 @@ pub struct Call {
 /// A fault to answer the next call of a method with.
 #[derive(Debug, Clone)]
 pub enum Fault {
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     Error(&'static str),
+    /// The call is carried out, then its answer is lost: an HTTP 502 from a proxy on the way.
+    AnswerLost,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +68,8 @@ pub struct Post {
     pub ts: String,
     pub thread_ts: Option<String>,
     pub text: String,
+    /// The message metadata it was posted with (`event_type`, `event_payload`).
+    pub metadata: Option<Value>,
 }
 
 /// A file from `files.getUploadURLExternal`; `bytes` once uploaded, `shared_in` once completed.
@@ -159,10 +165,13 @@ fn check_against_spec(method: &str, params: &Value) -> Vec<String> {
             "methods_after_2021.json"
         )];
     };
+    let added = &specs::document(SLACK_METHODS_AFTER_2021, "the fake Slack")["x-parameters-after-2021"]
+        [method];
     let declared: Vec<(&str, &str, bool)> = op["parameters"]
         .as_array()
         .into_iter()
         .flatten()
+        .chain(added.as_array().into_iter().flatten())
         .map(|p| {
             (
                 p["name"].as_str().unwrap_or(""),
@@ -208,6 +217,11 @@ fn check_answer(method: &str, body: &Value) -> Vec<String> {
     if op["responses"][outcome]["schema"].is_null() {
         return vec![];
     }
+    let (body, mut problems) = newer_message_fields(body);
+    if method == "conversations.history" && body["messages"] == json!([]) {
+        // The 2021 schema asks for at least one message; an empty conversation answers none.
+        return problems;
+    }
     let validator = specs::validator(
         document,
         jsonschema::Draft::Draft4,
@@ -220,10 +234,48 @@ fn check_answer(method: &str, body: &Value) -> Vec<String> {
             "schema",
         ],
     );
-    specs::problems(&validator, body)
-        .into_iter()
-        .map(|p| format!("the fake's own answer to {method}: {p}"))
-        .collect()
+    problems.extend(
+        specs::problems(&validator, &body)
+            .into_iter()
+            .map(|p| format!("the fake's own answer to {method}: {p}")),
+    );
+    problems
+}
+
+/// `body` with the message fields Slack added after 2021 (in `messages[]` or `message`) set
+/// aside, and what is wrong with them by the supplement's schemas.
+fn newer_message_fields(body: &Value) -> (Value, Vec<String>) {
+    let fields =
+        &specs::document(SLACK_METHODS_AFTER_2021, "the fake Slack")["x-message-fields-after-2021"];
+    let mut problems = vec![];
+    let mut set_aside = |message: &mut Value| {
+        let Some(message) = message.as_object_mut() else {
+            return;
+        };
+        for name in fields.as_object().into_iter().flatten().map(|(k, _)| k) {
+            let Some(value) = message.remove(name).filter(|_| name != "description") else {
+                continue;
+            };
+            let validator = specs::validator(
+                SLACK_METHODS_AFTER_2021,
+                jsonschema::Draft::Draft4,
+                &["x-message-fields-after-2021", name],
+            );
+            problems.extend(
+                specs::problems(&validator, &value)
+                    .into_iter()
+                    .map(|p| format!("a message's {name}: {p}")),
+            );
+        }
+    };
+    let mut body = body.clone();
+    if let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) {
+        messages.iter_mut().for_each(&mut set_aside);
+    }
+    if let Some(message) = body.get_mut("message") {
+        set_aside(message);
+    }
+    (body, problems)
 }
 
 fn user_profile(id: &str) -> Option<Value> {
@@ -372,6 +424,10 @@ fn respond(w: &mut World, method: &str, headers: &HeaderMap, params: &Value) -> 
             )
                 .into_response(),
             Fault::Error(code) => err(code),
+            Fault::AnswerLost => {
+                let _ = answer(w, method, params);
+                (StatusCode::BAD_GATEWAY, "<html>502 Bad Gateway</html>").into_response()
+            }
         };
     }
     answer(w, method, params)
@@ -484,11 +540,17 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
                     "message": { "text": p["text"], "user": BOT_USER, "bot_id": BOT_ID } }));
             }
             let ts = format!("1700000000.{n:06}");
+            let metadata = match &p["metadata"] {
+                Value::String(text) => serde_json::from_str(text).ok(),
+                Value::Null => None,
+                other => Some(other.clone()),
+            };
             w.posts.push(Post {
                 channel: channel.clone(),
                 ts: ts.clone(),
                 thread_ts,
                 text: s("text"),
+                metadata,
             });
             let blocks = match &p["blocks"] {
                 Value::String(text) => serde_json::from_str(text).unwrap_or(Value::Null),
@@ -502,6 +564,53 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
             ok(json!({ "channel": channel, "ts": ts, "message": message }))
         }
         "chat.postEphemeral" => ok(json!({ "message_ts": format!("1700000000.{n:06}") })),
+        "conversations.history" => {
+            let channel = s("channel");
+            let known =
+                w.channels.iter().any(|c| c.id == channel) || w.dms.values().any(|d| *d == channel);
+            if !known {
+                return err("channel_not_found");
+            }
+            // Its page: channels:history, groups:history, im:history or mpim:history, by the
+            // kind of conversation; a DM needs im:history.
+            let needs: &[&str] = if channel.starts_with('D') {
+                &["im:history"]
+            } else {
+                &["channels:history", "groups:history"]
+            };
+            if !w.scopes.split(',').any(|g| needs.contains(&g)) {
+                return err("missing_scope");
+            }
+            let with_metadata = matches!(&p["include_all_metadata"], Value::Bool(true))
+                || p["include_all_metadata"]
+                    .as_str()
+                    .is_some_and(|v| v == "true" || v == "1");
+            let limit = p["limit"]
+                .as_u64()
+                .or_else(|| p["limit"].as_str().and_then(|l| l.parse().ok()))
+                .unwrap_or(100) as usize;
+            // Newest first, replies in threads left out, as Slack answers.
+            let messages: Vec<Value> = w
+                .posts
+                .iter()
+                .rev()
+                .filter(|post| post.channel == channel && post.thread_ts.is_none())
+                .take(limit)
+                .map(|post| {
+                    let mut m = json!({ "type": "message", "ts": post.ts, "text": post.text,
+                        "user": BOT_USER, "bot_id": BOT_ID });
+                    if let (true, Some(meta)) = (with_metadata, &post.metadata) {
+                        m["metadata"] = meta.clone();
+                    }
+                    m
+                })
+                .collect();
+            let has_more = w.posts.iter().filter(|p| p.channel == channel).count() > limit;
+            ok(
+                json!({ "messages": messages, "has_more": has_more, "pin_count": 0,
+                "channel_actions_ts": null, "channel_actions_count": 0 }),
+            )
+        }
         "conversations.open" => {
             let users = list(&p["users"]);
             let [user] = users.as_slice() else {

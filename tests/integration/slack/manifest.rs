@@ -83,6 +83,27 @@ fn slack_accepts_the_socket_mode_manifest() {
     );
 }
 
+/// The read scopes post verification needs are asked for only when it is on.
+#[test]
+fn the_history_scopes_come_only_with_verified_posts() {
+    let yaml = manifest::manifest_with(Some("https://tandem.example.org"), true).unwrap();
+    let verified: Value = serde_saphyr::from_str(&yaml).unwrap();
+    assert_slack_accepts(&verified);
+    let scopes = |m: &Value| -> Vec<String> {
+        m["oauth_config"]["scopes"]["bot"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let history = ["channels:history", "groups:history", "im:history"];
+    for scope in history {
+        assert!(scopes(&verified).iter().any(|s| s == scope), "{scope}");
+        assert!(!scopes(&parsed(None)).iter().any(|s| s == scope), "{scope}");
+    }
+}
+
 #[test]
 fn slack_accepts_the_http_manifest() {
     let m = parsed(Some("https://tandem.example.org/"));

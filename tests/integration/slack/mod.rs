@@ -9,6 +9,7 @@ mod files;
 mod flows;
 mod manifest;
 mod outbound;
+mod posts;
 mod security;
 mod surveys;
 
@@ -40,6 +41,7 @@ pub fn settings(fake: &FakeSlack, socket: bool, budget: Duration) -> SlackSettin
         signing_secret: (!socket).then(|| SecretString::from(SECRET)),
         api_url: fake.api_url(),
         ack_budget: budget,
+        verify_posts: false,
     }
 }
 
