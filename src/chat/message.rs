@@ -227,3 +227,67 @@ pub struct Attachment {
     pub media_type: &'static str,
     pub bytes: Vec<u8>,
 }
+
+/// Messages at and past every size a platform allows, for the renderers' limit tests: very long
+/// lines (with and without spaces, full of characters that escaping lengthens), many lines,
+/// fields and buttons, long labels, and many mentions.
+#[cfg(test)]
+pub fn oversized_messages(platform: crate::domain::Platform) -> Vec<(&'static str, Message)> {
+    use crate::domain::Identity;
+    let typed = "a <b> & c *d* _e_ ".repeat(600);
+    let unbroken = "x<&".repeat(2500);
+    let mention = |i: usize| {
+        let id = match platform {
+            crate::domain::Platform::Slack => format!("U{i:08}"),
+            _ => format!("{}", 100_000_000_000_000_000u64 + i as u64),
+        };
+        Identity::new(platform, id)
+    };
+    let at = crate::domain::Timestamp(1_800_000_000_000);
+    let long_line = Text::new()
+        .plain("A help note: ")
+        .user(typed.clone())
+        .mention(mention(1))
+        .time(at, chrono_tz::UTC)
+        .user(typed.clone());
+    let button = |i: usize| Button::new("L".repeat(100), format!("act{i}"), format!("v{i}"));
+    let mut many_lines = Message::new();
+    for i in 0..400 {
+        many_lines = many_lines.line(
+            Text::new()
+                .plain(format!("line {i} "))
+                .user("y".repeat(150)),
+        );
+    }
+    let mut many_fields = Message::new().line("Fields:");
+    for i in 0..60 {
+        many_fields = many_fields.field("F".repeat(300), Text::new().user(format!("{i} {typed}")));
+    }
+    let mut many_buttons = Message::new().line("Buttons:");
+    for i in 0..60 {
+        many_buttons = many_buttons.button(button(i));
+    }
+    let mut many_mentions = Text::new().plain("Hi ");
+    for i in 0..150 {
+        many_mentions = many_mentions.mention(mention(i)).plain(" ");
+    }
+    let mut everything = many_lines.clone().line(long_line.clone());
+    for (label, value) in &many_fields.fields {
+        everything = everything.field(label.clone(), value.clone());
+    }
+    for b in &many_buttons.buttons {
+        everything = everything.button(b.clone());
+    }
+    vec![
+        ("a long line", Message::new().line(long_line)),
+        (
+            "a line with no spaces",
+            Message::new().line(Text::new().user(unbroken)),
+        ),
+        ("many lines", many_lines),
+        ("many long fields", many_fields),
+        ("many buttons", many_buttons),
+        ("many mentions", Message::new().line(many_mentions)),
+        ("everything at once", everything),
+    ]
+}

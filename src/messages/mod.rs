@@ -42,3 +42,8 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
 pub(crate) fn help_hint() -> Text {
     Text::new().plain("Type `/mentoring help` to see every command you can use.")
 }
+
+/// Where a message longer than its platform shows at once was cut (as mrkdwn/markdown).
+pub fn shortened() -> &'static str {
+    "_… shortened: the rest did not fit in one message._"
+}

@@ -26,33 +26,32 @@ pub const MODAL_FIELDS_MAX: usize = 5;
 /// The body of a new message, an edit or an interaction reply (`flags` added by the caller).
 pub fn message_body(message: &Message) -> Value {
     let mut mentioned = Vec::new();
-    let description: Vec<String> = message
+    let mut description: Vec<String> = message
         .lines
         .iter()
         .map(|l| text(l, &mut mentioned))
         .collect();
-    let fields: Vec<Value> = message
-        .fields
-        .iter()
-        .take(FIELDS_MAX)
-        .map(|(label, value)| {
-            json!({
-                "name": cut(&escape(label), FIELD_NAME_MAX),
-                "value": cut(&or_dash(text(value, &mut mentioned)), FIELD_VALUE_MAX),
-                "inline": false,
-            })
-        })
+    // A value too long for a field (a long note) goes below the words instead, whole.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (label, value) in &message.fields {
+        let value = or_dash(text(value, &mut mentioned));
+        if value.chars().count() > FIELD_VALUE_MAX {
+            description.push(format!("**{}**\n{value}", escape(label)));
+        } else if fields.len() < FIELDS_MAX {
+            fields.push((cut(&escape(label), FIELD_NAME_MAX), value));
+        }
+    }
+    let description = fit_embed(&description.join("\n"), &mut fields);
+    let fields: Vec<Value> = fields
+        .into_iter()
+        .map(|(name, value)| json!({ "name": name, "value": value, "inline": false }))
         .collect();
     let mut embed = json!({ "color": COLOUR, "fields": fields });
-    let description = description.join("\n");
     if !description.is_empty() {
-        json::set(
-            &mut embed,
-            "description",
-            json!(cut(&description, DESCRIPTION_MAX)),
-        );
+        json::set(&mut embed, "description", json!(description));
     }
     mentioned.dedup();
+    mentioned.truncate(MENTIONS_MAX);
     // Mentions inside an embed never notify, so the deliberate ones also go in the content.
     let content: Vec<String> = mentioned.iter().map(|id| format!("<@{id}>")).collect();
     json!({
@@ -173,20 +172,164 @@ fn or_dash(value: String) -> String {
     }
 }
 
-/// At most `max` characters, with an ellipsis when cut.
+/// At most `max` characters, with an ellipsis when cut; never inside a `<…>` token (a mention, a
+/// time) nor after half an escape.
 pub(super) fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let mut out: String = text.chars().take(max - 1).collect();
+    let mut head: Vec<char> = text.chars().take(max.max(1) - 1).collect();
+    let open = head.iter().rposition(|c| *c == '<');
+    let close = head.iter().rposition(|c| *c == '>');
+    if let Some(open) = open.filter(|o| close.is_none_or(|c| c < *o)) {
+        let escaped = open > 0 && head.get(open - 1) == Some(&'\\');
+        if !escaped {
+            head.truncate(open);
+        }
+    }
+    let backslashes = head.iter().rev().take_while(|c| **c == '\\').count();
+    if backslashes % 2 == 1 {
+        head.pop();
+    }
+    let mut out: String = head.into_iter().collect();
     out.push('…');
     out
+}
+
+/// Discord's cap on the characters of a message's embeds, all fields included.
+pub const EMBED_TOTAL_MAX: usize = 6000;
+/// Content holds the mentions; each `<@id> ` is at most 23 characters of its 2000.
+pub const CONTENT_MAX: usize = 2000;
+const MENTIONS_MAX: usize = 80;
+
+/// Fits a description and fields into [`EMBED_TOTAL_MAX`]: the description gives way first, down
+/// to half of it, then the fields share what is left, names and values alike.
+fn fit_embed(description: &str, fields: &mut [(String, String)]) -> String {
+    let count = |s: &str| s.chars().count();
+    let fields_total: usize = fields.iter().map(|(n, v)| count(n) + count(v)).sum();
+    let room = EMBED_TOTAL_MAX
+        .saturating_sub(fields_total)
+        .clamp(EMBED_TOTAL_MAX / 2, DESCRIPTION_MAX);
+    let description = if count(description) > room {
+        format!(
+            "{}\n{}",
+            cut(description, room - 60),
+            crate::messages::shortened()
+        )
+    } else {
+        description.to_string()
+    };
+    let left = EMBED_TOTAL_MAX - count(&description);
+    if fields_total > left && !fields.is_empty() {
+        let each = left / fields.len();
+        for (name, value) in fields.iter_mut() {
+            *name = cut(name, (each / 4).clamp(1, FIELD_NAME_MAX));
+            *value = cut(
+                value,
+                each.saturating_sub(count(name)).clamp(1, FIELD_VALUE_MAX),
+            );
+        }
+    }
+    description
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{Identity, Timestamp};
+
+    fn length(v: &Value) -> usize {
+        v.as_str().map(|s| s.chars().count()).unwrap_or(0)
+    }
+
+    /// Every limit Discord holds a message body to (content, embeds, components, mentions).
+    fn limits_broken(body: &Value) -> Vec<String> {
+        let mut broken = vec![];
+        let mut check = |ok: bool, what: String| {
+            if !ok {
+                broken.push(what);
+            }
+        };
+        check(length(&body["content"]) <= CONTENT_MAX, "content".into());
+        let users = body["allowed_mentions"]["users"]
+            .as_array()
+            .map_or(0, Vec::len);
+        check(users <= 100, format!("{users} allowed mentions"));
+        let mut total = 0;
+        for embed in body["embeds"].as_array().into_iter().flatten() {
+            check(
+                length(&embed["description"]) <= DESCRIPTION_MAX,
+                "description".into(),
+            );
+            total += length(&embed["description"]);
+            let fields = embed["fields"].as_array().cloned().unwrap_or_default();
+            check(fields.len() <= FIELDS_MAX, "fields".into());
+            for field in &fields {
+                check(
+                    length(&field["name"]) <= FIELD_NAME_MAX,
+                    "field name".into(),
+                );
+                check(
+                    length(&field["value"]) <= FIELD_VALUE_MAX,
+                    "field value".into(),
+                );
+                total += length(&field["name"]) + length(&field["value"]);
+            }
+        }
+        check(
+            total <= EMBED_TOTAL_MAX,
+            format!("embeds of {total} characters"),
+        );
+        let rows = body["components"].as_array().cloned().unwrap_or_default();
+        check(rows.len() <= 5, "rows".into());
+        for row in &rows {
+            let buttons = row["components"].as_array().cloned().unwrap_or_default();
+            check(buttons.len() <= 5, "buttons in a row".into());
+            for b in &buttons {
+                check(length(&b["label"]) <= 80, "label".into());
+                check(length(&b["custom_id"]) <= CUSTOM_ID_MAX, "custom id".into());
+            }
+        }
+        broken
+    }
+
+    #[test]
+    fn every_message_fits_discords_limits_and_keeps_its_meaning() {
+        for (what, message) in crate::chat::message::oversized_messages(Platform::Discord) {
+            let body = message_body(&message);
+            let broken = limits_broken(&body);
+            assert!(broken.is_empty(), "{what}: {broken:?}");
+            let description = body["embeds"][0]["description"]
+                .as_str()
+                .unwrap_or_default();
+            let mut ignored = vec![];
+            let first = message
+                .lines
+                .first()
+                .map(|l| text(l, &mut ignored))
+                .unwrap_or_default();
+            let start: String = first.chars().take(40).collect();
+            assert!(description.starts_with(&start), "{what}: {description:.80}");
+            let all_words: usize = message
+                .lines
+                .iter()
+                .map(|l| text(l, &mut ignored).chars().count())
+                .sum();
+            if all_words > DESCRIPTION_MAX {
+                assert!(
+                    description.contains("shortened"),
+                    "{what}: says it was shortened"
+                );
+            }
+            // No token is cut in half: every `<` that opens a mention or a time is closed.
+            let unescaped = description.replace("\\<", "").replace("\\>", "");
+            assert_eq!(
+                unescaped.matches('<').count(),
+                unescaped.matches('>').count(),
+                "{what}"
+            );
+        }
+    }
 
     #[test]
     fn user_text_never_pings_and_mentions_are_deliberate() {

@@ -11,10 +11,17 @@ use crate::chat::{Button, ButtonStyle, Form, FormChoice, FormField, Message, Tex
 use crate::domain::Platform;
 use crate::messages;
 
-/// Slack's limits: 3000 characters per section text, 10 fields per section, 25 buttons per block.
-const SECTION_TEXT_MAX: usize = 3000;
-const FIELDS_PER_SECTION: usize = 10;
-const BUTTONS_PER_BLOCK: usize = 25;
+/// Slack's limits (Block Kit reference, chat.postMessage): blocks per message, characters per
+/// section text and per field, fields per section, elements per actions block, a button's text
+/// and value, and the message's own text. Measured after escaping, in characters.
+pub const BLOCKS_MAX: usize = 50;
+pub const SECTION_TEXT_MAX: usize = 3000;
+pub const FIELD_TEXT_MAX: usize = 2000;
+pub const FIELDS_PER_SECTION: usize = 10;
+pub const BUTTONS_PER_BLOCK: usize = 25;
+pub const BUTTON_TEXT_MAX: usize = 75;
+pub const BUTTON_VALUE_MAX: usize = 2000;
+pub const TEXT_MAX: usize = 40_000;
 
 /// Slack's three control characters, escaped: nothing typed can become `<!channel>` or `<@U…>`.
 pub fn escape(text: &str) -> String {
@@ -80,48 +87,116 @@ pub fn fallback(message: &Message) -> String {
             .iter()
             .map(|(label, value)| format!("{}: {}", escape(label), mrkdwn(value))),
     );
-    out.join("\n")
+    cut_mrkdwn(&out.join("\n"), TEXT_MAX)
 }
 
-/// Lines into sections (split at Slack's length limit), fields into field sections, buttons
-/// into actions blocks.
+/// Lines into sections (a line too long for one is split over several), fields into field
+/// sections, buttons into actions blocks; within Slack's limits, and when a message has more
+/// than Slack's 50 blocks, the words are shortened with a note saying so and the buttons kept.
 pub fn blocks(message: &Message) -> Vec<SlackBlock> {
-    let mut out = Vec::new();
+    let mut words: Vec<SlackBlock> = Vec::new();
     let mut section = String::new();
-    for line in message.lines.iter().map(mrkdwn) {
-        if !section.is_empty() && section.len() + 1 + line.len() > SECTION_TEXT_MAX {
-            out.push(
-                SlackSectionBlock::new()
-                    .with_text(md(std::mem::take(&mut section)))
-                    .into(),
-            );
+    // A value too long for a field (a long note) goes below the words instead, whole.
+    let (fields, long): (Vec<_>, Vec<_>) = message
+        .fields
+        .iter()
+        .map(|(label, value)| (escape(label), mrkdwn(value)))
+        .partition(|(label, value)| chars(label) + chars(value) + 3 <= FIELD_TEXT_MAX);
+    let lines = message.lines.iter().map(mrkdwn);
+    let long = long
+        .into_iter()
+        .map(|(label, value)| format!("*{label}*\n{value}"));
+    for line in lines.chain(long) {
+        for piece in pieces(&line, SECTION_TEXT_MAX) {
+            if !section.is_empty() && chars(&section) + 1 + chars(&piece) > SECTION_TEXT_MAX {
+                words.push(section_of(std::mem::take(&mut section)));
+            }
+            if !section.is_empty() {
+                section.push('\n');
+            }
+            section.push_str(&piece);
         }
-        if !section.is_empty() {
-            section.push('\n');
-        }
-        section.push_str(&line);
     }
     if !section.is_empty() {
-        out.push(SlackSectionBlock::new().with_text(md(section)).into());
+        words.push(section_of(section));
     }
-    for chunk in message.fields.chunks(FIELDS_PER_SECTION) {
+    for chunk in fields.chunks(FIELDS_PER_SECTION) {
         let fields = chunk
             .iter()
-            .map(|(label, value)| md(format!("*{}*\n{}", escape(label), mrkdwn(value))))
+            .map(|(label, value)| md(format!("*{label}*\n{value}")))
             .collect();
-        out.push(SlackSectionBlock::new().with_fields(fields).into());
+        words.push(SlackSectionBlock::new().with_fields(fields).into());
     }
-    for chunk in message.buttons.chunks(BUTTONS_PER_BLOCK) {
-        let elements = chunk.iter().map(button).collect();
-        out.push(SlackActionsBlock::new(elements).into());
+    let actions: Vec<SlackBlock> = message
+        .buttons
+        .chunks(BUTTONS_PER_BLOCK)
+        .map(|chunk| SlackActionsBlock::new(chunk.iter().map(button).collect()).into())
+        .take(BLOCKS_MAX / 2)
+        .collect();
+    let room = BLOCKS_MAX - actions.len();
+    if words.len() > room {
+        words.truncate(room - 1);
+        words.push(section_of(messages::shortened().to_string()));
+    }
+    words.extend(actions);
+    words
+}
+
+fn section_of(text: String) -> SlackBlock {
+    SlackSectionBlock::new().with_text(md(text)).into()
+}
+
+fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// `text` (mrkdwn) in pieces of at most `max` characters, split at a line break or a space where
+/// one is near, and never inside a `<…>` token (a mention, a link, a date) or an `&…;` escape.
+pub fn pieces(text: &str, max: usize) -> Vec<String> {
+    let mut rest: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    while rest.len() > max {
+        let mut at = max;
+        if let Some(space) = rest
+            .get(max / 2..max)
+            .and_then(|w| w.iter().rposition(|c| *c == '\n' || *c == ' '))
+        {
+            at = max / 2 + space + 1;
+        }
+        let head = rest.get(..at).unwrap_or_default();
+        let open = head.iter().rposition(|c| *c == '<');
+        let close = head.iter().rposition(|c| *c == '>');
+        if let Some(open) = open.filter(|o| close.is_none_or(|c| c < *o) && *o > 0) {
+            at = open;
+        }
+        let head = rest.get(..at).unwrap_or_default();
+        let amp = head.iter().rposition(|c| *c == '&');
+        let semi = head.iter().rposition(|c| *c == ';');
+        if let Some(amp) = amp.filter(|a| semi.is_none_or(|s| s < *a) && at - a <= 6 && *a > 0) {
+            at = amp;
+        }
+        out.push(rest.drain(..at).collect());
+    }
+    if !rest.is_empty() || out.is_empty() {
+        out.push(rest.into_iter().collect());
     }
     out
 }
 
+/// At most `max` characters of mrkdwn, cut at a safe place with an ellipsis when too long.
+pub fn cut_mrkdwn(text: &str, max: usize) -> String {
+    if chars(text) <= max {
+        return text.to_string();
+    }
+    let mut head = pieces(text, max - 1).into_iter().next().unwrap_or_default();
+    head.push('…');
+    head
+}
+
 fn button(b: &Button) -> SlackActionBlockElement {
-    let element = SlackBlockButtonElement::new(b.label.clone().into())
+    let element = SlackBlockButtonElement::new(cut(&b.label, BUTTON_TEXT_MAX).into())
         .with_action_id(b.action.clone().into())
-        .with_value(b.value.clone());
+        .with_value(cut(&b.value, BUTTON_VALUE_MAX));
     let element = match b.style {
         ButtonStyle::Default => element,
         ButtonStyle::Primary => element.with_style(SlackBlockButtonStyle::Primary),
@@ -146,6 +221,9 @@ fn title(text: &str) -> String {
 const LABEL_MAX: usize = 2000;
 const OPTION_TEXT_MAX: usize = 75;
 const BUTTONS_IN_GROUP_MAX: usize = 10;
+/// Options in a menu, and input blocks in a modal.
+const OPTIONS_MAX: usize = 100;
+const MODAL_BLOCKS_MAX: usize = 100;
 
 /// At most `max` characters, with an ellipsis when cut.
 fn cut(text: &str, max: usize) -> String {
@@ -193,7 +271,7 @@ fn form_input(field: &FormField) -> SlackInputBlockElement {
         .into(),
         (false, false, false) => SlackBlockStaticSelectElement::new()
             .with_action_id(action)
-            .with_options(field.choices.iter().map(plain).collect())
+            .with_options(field.choices.iter().take(OPTIONS_MAX).map(plain).collect())
             .opt_initial_option(first.map(plain))
             .into(),
         (false, true, true) => SlackBlockCheckboxesElement::new(
@@ -204,7 +282,7 @@ fn form_input(field: &FormField) -> SlackInputBlockElement {
         .into(),
         (false, true, false) => SlackBlockMultiStaticSelectElement::new()
             .with_action_id(action)
-            .with_options(field.choices.iter().map(plain).collect())
+            .with_options(field.choices.iter().take(OPTIONS_MAX).map(plain).collect())
             .opt_initial_options(picked().map(|p| p.iter().map(plain).collect()))
             .into(),
     }
@@ -226,7 +304,7 @@ impl IntoText for SlackBlockChoiceItem<SlackBlockPlainText> {
 /// A form as a modal: one input block per field, keyed by the field's id; `callback_id` carries
 /// the form's id so the answers come back under it.
 pub fn modal(form: &Form) -> SlackView {
-    let inputs = form.fields.iter().map(|field| {
+    let inputs = form.fields.iter().take(MODAL_BLOCKS_MAX).map(|field| {
         SlackInputBlock::new(cut(&field.label, LABEL_MAX).into(), form_input(field))
             .with_block_id(field.id.clone().into())
             .with_optional(!field.required)
@@ -278,6 +356,112 @@ pub fn outcome_view(title_text: &str, message: &Message) -> SlackView {
 mod tests {
     use super::*;
     use crate::domain::{Identity, Timestamp};
+
+    fn length(v: &serde_json::Value) -> usize {
+        v.as_str().map(|s| s.chars().count()).unwrap_or(0)
+    }
+
+    /// Every limit Slack holds a message to, as the JSON it is sent as; a section never splits
+    /// a `<…>` token.
+    fn limits_broken(content: &serde_json::Value) -> Vec<String> {
+        let mut broken = vec![];
+        let mut check = |ok: bool, what: String| {
+            if !ok {
+                broken.push(what);
+            }
+        };
+        check(length(&content["text"]) <= TEXT_MAX, "text".into());
+        let blocks = content["blocks"].as_array().cloned().unwrap_or_default();
+        check(
+            blocks.len() <= BLOCKS_MAX,
+            format!("{} blocks", blocks.len()),
+        );
+        for block in &blocks {
+            let text = &block["text"]["text"];
+            check(
+                length(text) <= SECTION_TEXT_MAX,
+                format!("section of {}", length(text)),
+            );
+            let words = text.as_str().unwrap_or_default();
+            check(
+                words.matches('<').count() == words.matches('>').count(),
+                format!(
+                    "a token split in {}",
+                    words.chars().take(60).collect::<String>()
+                ),
+            );
+            let fields = block["fields"].as_array().cloned().unwrap_or_default();
+            check(
+                fields.len() <= FIELDS_PER_SECTION,
+                "fields per section".into(),
+            );
+            for field in &fields {
+                check(
+                    length(&field["text"]) <= FIELD_TEXT_MAX,
+                    "field text".into(),
+                );
+            }
+            let elements = block["elements"].as_array().cloned().unwrap_or_default();
+            check(
+                elements.len() <= BUTTONS_PER_BLOCK,
+                "buttons per block".into(),
+            );
+            for button in &elements {
+                check(
+                    length(&button["text"]["text"]) <= BUTTON_TEXT_MAX,
+                    "button text".into(),
+                );
+                check(
+                    length(&button["value"]) <= BUTTON_VALUE_MAX,
+                    "button value".into(),
+                );
+            }
+        }
+        broken
+    }
+
+    #[test]
+    fn every_message_fits_slacks_limits_and_keeps_its_meaning() {
+        for (what, message) in crate::chat::message::oversized_messages(Platform::Slack) {
+            let content = serde_json::to_value(content(&message)).unwrap();
+            let broken = limits_broken(&content);
+            assert!(broken.is_empty(), "{what}: {broken:?}");
+            let blocks = content["blocks"].as_array().unwrap();
+            let first = message.lines.first().map(mrkdwn).unwrap_or_default();
+            let shown = blocks[0]["text"]["text"].as_str().unwrap_or_default();
+            let start: String = first.chars().take(40).collect();
+            assert!(shown.starts_with(&start), "{what}: {shown:.80}");
+            // Buttons survive shortening: they are how people answer.
+            let buttons: usize = blocks
+                .iter()
+                .map(|b| b["elements"].as_array().map_or(0, Vec::len))
+                .sum();
+            assert_eq!(buttons, message.buttons.len(), "{what}");
+            let all = content.to_string();
+            if blocks.len() == BLOCKS_MAX {
+                assert!(all.contains("shortened"), "{what}: says it was shortened");
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_split_at_spaces_and_never_inside_a_token() {
+        let text = format!("{} <@U123> {}", "a".repeat(20), "b".repeat(20));
+        let parts = pieces(&text, 24);
+        assert_eq!(parts.concat(), text, "nothing lost");
+        assert!(parts.iter().all(|p| p.chars().count() <= 24), "{parts:?}");
+        assert!(
+            parts
+                .iter()
+                .all(|p| p.matches('<').count() == p.matches('>').count()),
+            "{parts:?}"
+        );
+        let escaped = format!("{}&amp;{}", "c".repeat(8), "d".repeat(8));
+        let parts = pieces(&escaped, 10);
+        let whole = |p: &String| p.matches('&').count() == p.matches("&amp;").count();
+        assert!(parts.iter().all(whole), "an escape split: {parts:?}");
+        assert_eq!(parts.concat(), escaped);
+    }
 
     #[test]
     fn typed_text_cannot_ping() {

@@ -20,6 +20,7 @@ on_both_backends!(
     role_holders_hear_of_help_until_they_lose_the_role,
     a_prompt_whose_answer_was_lost_is_not_posted_twice,
     a_schedule_finer_than_the_pass_posts_one_prompt_a_pass,
+    a_long_help_note_still_reaches_the_coordinators,
 );
 
 const MONTH: &str = "2026-12";
@@ -522,4 +523,39 @@ async fn a_schedule_finer_than_the_pass_posts_one_prompt_a_pass(db: TestDb) {
     let (_, answer) = w.post(&mentoring(&GINA, &["status"], vec![], &[])).await;
     let said = payloads::words(&answer["data"]);
     assert!(said.contains("3 scheduled check-ins were missed"), "{said}");
+}
+
+/// A help note as long as a Discord option holds (6000 characters) still reaches the coordinator
+/// within Discord's embed limits, shortened with a note saying so, the alert sent once.
+async fn a_long_help_note_still_reaches_the_coordinators(db: TestDb) {
+    let w = DiscordWorld::new(db).await;
+    let (pair_id, channel, _) = prompted(&w).await;
+    let note = "We can't find a time *at all*; <rosters> clash. ".repeat(122);
+    let note: String = note.chars().take(6000).collect();
+    let (_, said) = w
+        .post(&from_channel(checkin(&BEN, "help", Some(&note)), &channel))
+        .await;
+    assert!(
+        payloads::words(&said["data"]).contains("Your coordinators have been told"),
+        "{said}"
+    );
+    let stored = answer(&w, &pair_id).await.unwrap().note.unwrap_or_default();
+    assert!(
+        stored == note.trim(),
+        "the whole note is kept ({} characters)",
+        stored.len()
+    );
+    let report = w.app.run_due().await.unwrap();
+    assert_eq!((report.sent, report.failed), (1, 0), "{report:?}");
+    let alert = w
+        .fake
+        .calls()
+        .into_iter()
+        .rev()
+        .find(|c| c.method == "POST" && c.path.ends_with("/messages") && !c.path.contains(&channel))
+        .expect("the alert");
+    let shown = payloads::words(&alert.body);
+    assert!(shown.contains("A pair would like help"), "{shown:.200}");
+    assert!(shown.contains("shortened"), "{shown:.200}");
+    w.fake.assert_clean();
 }

@@ -292,15 +292,47 @@ async fn serve(
             .map(|p| format!("{method} {path} ({}): {p}", op.name()))
             .collect(),
     };
+    let oversized = embeds_over_limit(&body).or_else(|| embeds_over_limit(&body["data"]));
     let response = {
         let mut w = world.lock().unwrap();
         w.problems.extend(problems);
-        respond(&mut w, &method, &path, &headers, body, files)
+        match oversized {
+            Some(total) => {
+                w.problems.push(format!(
+                    "{method} {path}: embeds of {total} characters, over Discord's 6000"
+                ));
+                error(400, 50035, "Invalid Form Body")
+            }
+            None => respond(&mut w, &method, &path, &headers, body, files),
+        }
     };
     match operation {
         Some(op) => checked_answer(&world, &op, &method, &path, response).await,
         None => response,
     }
+}
+
+/// The characters of a message's embeds when over Discord's 6000 for all of them together (its
+/// documentation's embed limits; the OpenAPI spec holds only each field's own maximum).
+fn embeds_over_limit(message: &Value) -> Option<usize> {
+    let length = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let total: usize = message["embeds"]
+        .as_array()?
+        .iter()
+        .map(|e| {
+            length(&e["title"])
+                + length(&e["description"])
+                + length(&e["footer"]["text"])
+                + length(&e["author"]["name"])
+                + e["fields"].as_array().map_or(0, |fields| {
+                    fields
+                        .iter()
+                        .map(|f| length(&f["name"]) + length(&f["value"]))
+                        .sum()
+                })
+        })
+        .sum();
+    (total > 6000).then_some(total)
 }
 
 /// The fake's answer, after checking it against the response schema the spec gives for its

@@ -16,6 +16,7 @@ on_both_backends!(
     check_in_over_http,
     check_in_over_socket_mode,
     a_schedule_finer_than_the_pass_posts_one_prompt_a_pass,
+    a_long_help_note_still_reaches_the_coordinators,
 );
 
 async fn check_in_over_http(db: TestDb) {
@@ -40,11 +41,7 @@ async fn check_in(t: &SlackTest) {
     t.mentoring("UCOORD", "pair <@UMENTOR|mia.w> <@UMENTEE|ned>")
         .await;
     let db = t.app.store.pool();
-    let intake = store::intakes::list(db).await.unwrap().remove(0);
-    let pair = store::pairs::list_for_intake(db, &intake.id, false)
-        .await
-        .unwrap()
-        .remove(0);
+    let pair = super::first_pair(t).await;
     let channel = pair.space_id.clone().expect("the pair has its channel");
     assert!(channel.starts_with('C'), "{channel}");
     let welcomes = t.fake.calls("chat.postMessage").len();
@@ -243,6 +240,45 @@ async fn a_schedule_finer_than_the_pass_posts_one_prompt_a_pass(db: TestDb) {
     assert!(
         text_of(&said).contains("3 scheduled check-ins were missed"),
         "{said}"
+    );
+    t.fake.assert_clean();
+}
+
+/// A help note longer than a Slack section holds (and full of characters escaping lengthens)
+/// still reaches the coordinator, split over sections within Slack's limits, the alert sent once.
+async fn a_long_help_note_still_reaches_the_coordinators(db: TestDb) {
+    let t = SlackTest::http(db).await;
+    t.mentoring("UCOORD", "intake create Y1 tz:Australia/Sydney")
+        .await;
+    t.mentoring("UCOORD", "pair <@UMENTOR|mia.w> <@UMENTEE|ned>")
+        .await;
+    let pair = super::first_pair(&t).await;
+    let channel = pair.space_id.clone().unwrap();
+    let note = "we can't & won't find a time, the <rosters> clash again. ".repeat(70);
+    let asked = t
+        .slash(
+            "/checkin",
+            "UMENTEE",
+            &channel,
+            &format!("help note:\"{note}\""),
+        )
+        .await;
+    assert!(text_of(&asked).contains("coordinators"), "{asked}");
+    let before = t.fake.calls("chat.postMessage").len();
+    let report = t.app.run_due().await.unwrap();
+    assert_eq!((report.sent, report.failed), (1, 0), "{report:?}");
+    let alert = &t.fake.calls("chat.postMessage")[before];
+    assert_eq!(alert.params["channel"], "UCOORD");
+    let text = text_param(alert);
+    assert!(text.contains("A pair would like help"), "{text}");
+    assert!(
+        text.contains("we can't &amp; won't find a time, the &lt;rosters&gt; clash again."),
+        "{text:.300}"
+    );
+    let blocks = json_param(alert, "blocks");
+    assert!(
+        blocks.as_array().unwrap().len() > 1,
+        "the note spans sections"
     );
     t.fake.assert_clean();
 }

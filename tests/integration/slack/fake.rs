@@ -344,6 +344,37 @@ fn err(code: &str) -> Response {
     axum::Json(json!({ "ok": false, "error": code })).into_response()
 }
 
+/// What Slack refuses in a message (its Block Kit reference and chat.postMessage's page): more
+/// than 50 blocks, a section's text over 3000 characters or a field over 2000 (`invalid_blocks`),
+/// text over 40,000 (`msg_too_long`).
+fn over_block_kit_limits(p: &Value) -> Option<(&'static str, String)> {
+    let length = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    if length(&p["text"]) > 40_000 {
+        return Some(("msg_too_long", format!("text of {}", length(&p["text"]))));
+    }
+    let blocks = match &p["blocks"] {
+        Value::String(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    let blocks = blocks.as_array().cloned().unwrap_or_default();
+    if blocks.len() > 50 {
+        return Some(("invalid_blocks", format!("{} blocks", blocks.len())));
+    }
+    for block in &blocks {
+        if length(&block["text"]["text"]) > 3000 {
+            let n = length(&block["text"]["text"]);
+            return Some(("invalid_blocks", format!("a section of {n} characters")));
+        }
+        for field in block["fields"].as_array().into_iter().flatten() {
+            if length(&field["text"]) > 2000 {
+                let n = length(&field["text"]);
+                return Some(("invalid_blocks", format!("a field of {n} characters")));
+            }
+        }
+    }
+    None
+}
+
 /// `users` as Slack takes it (comma-separated) or as a JSON array.
 fn list(value: &Value) -> Vec<String> {
     match value {
@@ -500,6 +531,10 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
             None => err("user_not_found"),
         },
         "chat.postMessage" | "chat.update" => {
+            if let Some((code, why)) = over_block_kit_limits(p) {
+                w.violations.push(format!("{method}: {why}"));
+                return err(code);
+            }
             let mut channel = s("channel");
             if channel.starts_with('C') && !w.channels.iter().any(|c| c.id == channel) {
                 return err("channel_not_found");

@@ -271,3 +271,13 @@ pub fn buttons(blocks: &Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The first intake's first pair, as stored.
+pub async fn first_pair(t: &SlackTest) -> tandem::domain::Pair {
+    let db = t.app.store.pool();
+    let intake = tandem::store::intakes::list(db).await.unwrap().remove(0);
+    tandem::store::pairs::list_for_intake(db, &intake.id, false)
+        .await
+        .unwrap()
+        .remove(0)
+}
