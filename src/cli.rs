@@ -170,6 +170,38 @@ pub struct AdminArgs {
     pub words: Vec<String>,
 }
 
+impl Cli {
+    /// What the command line itself should be warned about (a password in `--database`), for
+    /// `main` to log once logging is set up.
+    pub fn warnings(&self) -> Vec<String> {
+        let database = match &self.command {
+            CliCommand::Run(config) => Some(&config.database),
+            CliCommand::Admin(args) => Some(&args.database),
+            CliCommand::Migrate(db) => Some(db),
+            CliCommand::Import(args) => Some(&args.database),
+            CliCommand::Schedule(args) => Some(&args.database),
+            CliCommand::Calendar(args) => Some(&args.database),
+            CliCommand::Export(crate::cli_surveys::ExportCommand::Survey { database, .. }) => {
+                Some(database)
+            }
+            CliCommand::Demo(args) => {
+                // The demo has no variable for its database; libpq's own PGPASSWORD works.
+                return crate::config::password_in_flag_warning(
+                    &args.database_url,
+                    "leave it out and set PGPASSWORD instead",
+                )
+                .into_iter()
+                .collect();
+            }
+            CliCommand::Discord(_) | CliCommand::Slack(_) | CliCommand::Survey(_) => None,
+        };
+        database
+            .and_then(DatabaseArgs::password_warning)
+            .into_iter()
+            .collect()
+    }
+}
+
 pub async fn main(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         CliCommand::Run(config) => crate::run::run(*config).await,
@@ -343,7 +375,11 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     console.take_landed();
     println!(
         "{}",
-        messages::demo_banner(&seed::overview(&app).await?, fresh, &args.database_url)
+        messages::demo_banner(
+            &seed::overview(&app).await?,
+            fresh,
+            &crate::store::redact(&args.database_url)
+        )
     );
     let mut session = Session::new(app, console, clock, seed::COORDINATORS[0]);
     match &args.script {

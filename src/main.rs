@@ -21,6 +21,9 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    for warning in cli.warnings() {
+        tracing::warn!("{warning}");
+    }
     match tandem::cli::main(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

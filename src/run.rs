@@ -27,6 +27,9 @@ const INBOUND_MEMORY: Duration = Duration::from_secs(24 * 3600);
 const WORKERS: usize = 4;
 
 pub async fn run(config: RunConfig) -> anyhow::Result<()> {
+    for warning in config.api_base_warnings()? {
+        tracing::warn!("{warning}");
+    }
     let store = Store::open(&config.database.database_url).await?;
     tracing::info!(database = %redact(&config.database.database_url), backend = ?store.backend(), "database ready");
     let metrics = PrometheusBuilder::new()

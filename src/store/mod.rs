@@ -258,16 +258,50 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
     })
 }
 
-/// A database address fit for messages: the password (if any) replaced.
+/// A database address fit for messages: the password (if any) replaced, whether it sits in the
+/// user part (`user:pw@host`) or in the query (`?password=pw`, `&sslpassword=pw`).
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+    let (address, query) = match url.split_once('?') {
+        Some((address, query)) => (address, Some(query)),
+        None => (url, None),
+    };
+    let mut out = redact_user_part(address);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(&redact_query(query));
+    }
+    out
+}
+
+/// True when `url` carries a password anywhere: such an address should not be a flag.
+pub fn has_password(url: &str) -> bool {
+    redact(url) != url
+}
+
+fn redact_user_part(address: &str) -> String {
+    let Some((scheme, rest)) = address.split_once("://") else {
+        return address.to_string();
     };
     let Some((credentials, host)) = rest.rsplit_once('@') else {
-        return url.to_string();
+        return address.to_string();
     };
-    let user = credentials.split(':').next().unwrap_or("");
-    format!("{scheme}://{user}:***@{host}")
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => address.to_string(),
+    }
+}
+
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if key.to_ascii_lowercase().ends_with("password") => {
+                format!("{key}=***")
+            }
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// `$first, $first+1, …` for `count` values: the placeholders of an `IN (…)` list.
@@ -311,6 +345,17 @@ mod tests {
             "postgres://tandem:***@db:5432/t"
         );
         assert_eq!(redact("sqlite://tandem.db"), "sqlite://tandem.db");
+        assert_eq!(
+            redact("postgres://db:5432/t?user=tandem&password=s3cret&sslmode=require"),
+            "postgres://db:5432/t?user=tandem&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("postgres://u:p@db/t?sslpassword=k3y"),
+            "postgres://u:***@db/t?sslpassword=***"
+        );
+        assert_eq!(redact("postgres://tandem@db/t"), "postgres://tandem@db/t");
+        assert!(has_password("postgres://db/t?PASSWORD=x"));
+        assert!(!has_password("postgres://tandem@db/t?sslmode=require"));
     }
 
     #[test]

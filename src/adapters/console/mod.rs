@@ -3,6 +3,7 @@
 //! Discord do, so the demo runs the same app code a workspace does.
 
 mod render;
+pub mod safe;
 pub mod seed;
 pub mod session;
 

@@ -6,6 +6,8 @@ use chrono_tz::Tz;
 use crate::chat::message::{Segment, format_local};
 use crate::chat::{Message, Text};
 
+use super::safe::terminal_safe;
+
 fn text(t: &Text, reader_zone: Option<Tz>) -> String {
     let line: String =
         t.0.iter()
@@ -40,8 +42,13 @@ fn strip_emphasis(words: &str) -> String {
         .collect()
 }
 
-/// The message as indented lines; `number` labels its buttons.
+/// The message as indented lines; `number` labels its buttons. Safe to print: names, notes and
+/// answers come from participants ([`terminal_safe`]).
 pub fn render(message: &Message, number: u64, reader_zone: Option<Tz>) -> String {
+    terminal_safe(&render_lines(message, number, reader_zone))
+}
+
+fn render_lines(message: &Message, number: u64, reader_zone: Option<Tz>) -> String {
     let mut lines: Vec<String> = message
         .lines
         .iter()
@@ -64,7 +71,15 @@ pub fn render(message: &Message, number: u64, reader_zone: Option<Tz>) -> String
 
 #[cfg(test)]
 mod tests {
-    use super::strip_emphasis;
+    use super::{render, strip_emphasis};
+    use crate::chat::{Message, Text};
+
+    #[test]
+    fn participant_text_cannot_drive_the_terminal() {
+        let note = "met\u{1b}]0;owned\u{7} \u{1b}[2Jat last\r";
+        let message = Message::new().line(Text::new().plain("Note: ").user(note));
+        assert_eq!(render(&message, 1, None), "  Note: met at last");
+    }
 
     #[test]
     fn bold_markers_go_and_cron_stars_stay() {

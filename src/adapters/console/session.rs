@@ -83,7 +83,8 @@ impl Session {
                 "  I didn't understand \"{line}\". Commands start with a slash (/mentoring help); :help lists the demo's own.\n"
             ),
         };
-        Step::Continue(out)
+        // Places and names in the session's own lines come from participants too.
+        Step::Continue(super::safe::terminal_safe(&out))
     }
 
     async fn caller(&self) -> Caller {

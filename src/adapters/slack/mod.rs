@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 pub use chat::SlackChat;
 pub use inbound::{ACK_BUDGET, Inbound};
@@ -29,6 +29,10 @@ use crate::app::App;
 use crate::config::SlackArgs;
 use outbound::Outbound;
 use socket_mode::SocketMode;
+
+/// Slack's signing secrets are 32 characters; anything this short is a typo or a placeholder,
+/// and a short secret would make forged requests guessable.
+const MIN_SIGNING_SECRET: usize = 16;
 
 /// Slack's settings once checked: a bot token, and Socket Mode or a signing secret.
 #[derive(Clone)]
@@ -54,6 +58,15 @@ impl SlackSettings {
             anyhow::bail!(
                 "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor \
                  SLACK_SIGNING_SECRET (HTTP mode) is: set one of them"
+            );
+        }
+        if let Some(secret) = &args.signing_secret
+            && secret.expose_secret().chars().count() < MIN_SIGNING_SECRET
+        {
+            anyhow::bail!(
+                "SLACK_SIGNING_SECRET is too short to be Slack's signing secret (at least \
+                 {MIN_SIGNING_SECRET} characters): copy it again from Basic Information → App \
+                 Credentials → Signing Secret"
             );
         }
         Ok(Some(SlackSettings {
@@ -137,5 +150,33 @@ impl Slack {
         })?;
         let inbound = self.inbound(app);
         Ok(Some(tokio::spawn(socket.run(inbound, Some(first)))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(secret: &str) -> SlackArgs {
+        SlackArgs {
+            bot_token: Some(SecretString::from("xoxb-1")),
+            app_token: None,
+            signing_secret: Some(SecretString::from(secret)),
+            slack_api_url: "https://slack.com/api".into(),
+            slack_verify_posts: false,
+        }
+    }
+
+    #[test]
+    fn a_short_signing_secret_is_refused_at_start() {
+        let err = SlackSettings::from_args(&args("s3cret")).err().unwrap();
+        assert!(
+            err.to_string()
+                .contains("SLACK_SIGNING_SECRET is too short"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+        let secret = "8f742231b10e8888abcd99yyyzzz85a5";
+        assert!(SlackSettings::from_args(&args(secret)).unwrap().is_some());
     }
 }

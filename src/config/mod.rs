@@ -1,6 +1,8 @@
 //! Configuration in one struct: every setting an environment variable and a `--flag`, secrets only
 //! from the environment (STYLE 8).
 
+pub mod api_base;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -21,6 +23,32 @@ pub struct DatabaseArgs {
         default_value = "sqlite://tandem.db"
     )]
     pub database_url: String,
+}
+
+impl DatabaseArgs {
+    /// A warning when the address came from `--database` with a password in it: flags show in
+    /// process lists, the environment does not.
+    pub fn password_warning(&self) -> Option<String> {
+        let from_env =
+            std::env::var("TANDEM_DATABASE_URL").ok().as_deref() == Some(&self.database_url);
+        (!from_env)
+            .then(|| {
+                password_in_flag_warning(&self.database_url, "set TANDEM_DATABASE_URL instead")
+            })
+            .flatten()
+    }
+}
+
+/// The warning for a database address given as a flag, when it holds a password; `instead` says
+/// where the password belongs.
+pub fn password_in_flag_warning(url: &str, instead: &str) -> Option<String> {
+    crate::store::has_password(url).then(|| {
+        format!(
+            "the --database address {} holds a password, which other users of this machine can \
+             see in the process list: {instead}",
+            crate::store::redact(url)
+        )
+    })
 }
 
 /// Settings for `tandem run`.
@@ -51,6 +79,30 @@ pub struct RunConfig {
 
     #[command(flatten)]
     pub slack: SlackArgs,
+
+    /// Allow plain http:// API base URLs to public hosts (tokens then travel unencrypted).
+    #[arg(long, env = "TANDEM_ALLOW_HTTP_API", value_parser = parse_on_off, default_value = "off", num_args = 0..=1, default_missing_value = "on")]
+    pub allow_http_api: bool,
+}
+
+impl RunConfig {
+    /// Checks the Slack and Discord API bases (`config::api_base`); the warnings are for the log.
+    pub fn api_base_warnings(&self) -> anyhow::Result<Vec<String>> {
+        let mut bases = vec![("SLACK_API_URL", self.slack.slack_api_url.as_str())];
+        if let Some(url) = self
+            .discord
+            .discord_api_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            bases.push(("DISCORD_API_URL", url));
+        }
+        let mut warnings = Vec::new();
+        for (setting, base) in bases {
+            warnings.extend(api_base::check(setting, base, self.allow_http_api)?);
+        }
+        Ok(warnings)
+    }
 }
 
 /// How the program runs, for `tandem run` and for the subcommands that change it (`tandem admin`
@@ -265,6 +317,20 @@ mod tests {
         assert_eq!(parse_coordinators("").unwrap().0, vec![]);
         assert!(parse_coordinators("U012AB").is_err());
         assert!(parse_coordinators("teams:U1").is_err());
+    }
+
+    #[test]
+    fn a_password_in_a_flag_is_warned_about_without_showing_it() {
+        let warning = password_in_flag_warning(
+            "postgres://tandem:s3cret@db/t",
+            "set TANDEM_DATABASE_URL instead",
+        )
+        .unwrap();
+        assert!(warning.contains("TANDEM_DATABASE_URL"), "{warning}");
+        assert!(!warning.contains("s3cret"), "{warning}");
+        assert!(password_in_flag_warning("postgres://db/t?password=s3cret", "x").is_some());
+        assert!(password_in_flag_warning("postgres://tandem@db/t", "x").is_none());
+        assert!(password_in_flag_warning("sqlite://tandem.db", "x").is_none());
     }
 
     #[test]
