@@ -3,7 +3,7 @@
 //! adapters.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -74,24 +74,39 @@ fn ics_reply(found: anyhow::Result<Option<String>>) -> Ics {
     }
 }
 
-/// `GET /calendar/webinars/3.ics`: one session, by its number.
-async fn webinar_ics(State(state): State<HttpState>, Path(file): Path<String>) -> Ics {
+/// `?key=…`: the reader's own calendar key. Without a valid one every calendar answers 404.
+#[derive(serde::Deserialize)]
+struct CalendarKey {
+    key: Option<String>,
+}
+
+/// `GET /calendar/webinars/3.ics?key=…`: one session, by its number.
+async fn webinar_ics(
+    State(state): State<HttpState>,
+    Path(file): Path<String>,
+    Query(CalendarKey { key }): Query<CalendarKey>,
+) -> Ics {
     let number = file
         .strip_suffix(".ics")
         .and_then(|n| n.parse::<i64>().ok());
     let Some(number) = number else {
         return Err(StatusCode::NOT_FOUND);
     };
-    ics_reply(state.app.webinar_ics(number).await)
+    ics_reply(state.app.webinar_ics_with_key(number, key.as_deref()).await)
 }
 
-/// `GET /calendar/INTAKE.ics`: an intake's feed to subscribe to (`all.ics`: the whole program).
-async fn intake_ics(State(state): State<HttpState>, Path(file): Path<String>) -> Ics {
+/// `GET /calendar/INTAKE.ics?key=…`: an intake's feed to subscribe to (`all.ics`: every session
+/// the key's holder is invited to).
+async fn intake_ics(
+    State(state): State<HttpState>,
+    Path(file): Path<String>,
+    Query(CalendarKey { key }): Query<CalendarKey>,
+) -> Ics {
     let Some(name) = file.strip_suffix(".ics") else {
         return Err(StatusCode::NOT_FOUND);
     };
     let intake = (!name.eq_ignore_ascii_case("all")).then_some(name);
-    ics_reply(state.app.program_ics(intake).await)
+    ics_reply(state.app.feed_ics_with_key(intake, key.as_deref()).await)
 }
 
 /// The common routes plus Slack's webhooks (`None`: Slack's routes answer 401, nothing to verify).

@@ -76,7 +76,12 @@ impl App {
             }
             JobKind::WebinarReminder => {
                 let offset = Duration::from_millis((w.starts_at.0 - job.due_at.0).max(0) as u64);
-                messages::webinar_reminder(&w, offset, &self.webinar_ics_url(&w))
+                // A person's DM carries their own link; a channel's readers each have theirs.
+                let link = match recipient.strip_prefix(PERSON) {
+                    Some(person) => Some(self.webinar_link(&w, person).await?),
+                    None => None,
+                };
+                messages::webinar_reminder(&w, offset, link.as_deref())
             }
             JobKind::WebinarLive if now.0 - w.starts_at.0 > LIVE_GRACE.as_millis() as i64 => {
                 return Ok(Sent::Skipped("too late to say the webinar is live"));

@@ -17,16 +17,32 @@ use crate::store::webinars::Webinar;
 const WEBINAR_LENGTH: Duration = Duration::from_secs(3600);
 
 impl App {
-    /// One session's calendar file, by its number; `None` when there is no such webinar.
-    pub async fn webinar_ics(&self, number: i64) -> anyhow::Result<Option<String>> {
+    /// One session and its calendar file, by its number; `None` when there is no such webinar.
+    pub(super) async fn webinar_ics(
+        &self,
+        number: i64,
+    ) -> anyhow::Result<Option<(Webinar, String)>> {
         let found = store::webinars::find_by_number(self.store.pool(), number).await?;
-        Ok(found.map(|w| calendar_file(&w.title, std::slice::from_ref(&w))))
+        Ok(found.map(|w| {
+            let file = calendar_file(&w.title, std::slice::from_ref(&w));
+            (w, file)
+        }))
     }
 
     /// The feed for one intake (its sessions and those for every intake), or for the whole program
     /// when `intake` is `None`; `None` when the intake does not exist. Cancelled sessions stay in
-    /// as cancelled, so subscribed calendars drop them.
+    /// as cancelled, so subscribed calendars drop them. For `tandem calendar export`; over HTTP a
+    /// key decides (`calendar_access`).
     pub async fn program_ics(&self, intake: Option<&str>) -> anyhow::Result<Option<String>> {
+        self.feed_ics(intake, |_| true).await
+    }
+
+    /// [`App::program_ics`] keeping only the sessions `visible` lets through.
+    pub(super) async fn feed_ics(
+        &self,
+        intake: Option<&str>,
+        visible: impl Fn(&Webinar) -> bool,
+    ) -> anyhow::Result<Option<String>> {
         let db = self.store.pool();
         let (name, intake_id) = match intake {
             Some(name) => match store::intakes::find_by_name(db, name).await? {
@@ -42,6 +58,7 @@ impl App {
                 (Some(want), Some(has)) => want == has,
                 _ => true,
             })
+            .filter(|w| visible(w))
             .collect();
         Ok(Some(calendar_file(&name, &webinars)))
     }

@@ -4,6 +4,7 @@
 
 mod announce;
 mod calendar;
+mod calendar_access;
 pub mod checkins;
 mod delivery;
 pub mod errors;
@@ -344,7 +345,7 @@ impl App {
                 Command::SurveyAnswer { question, value } => {
                     self.command_survey_answer(caller, question, value).await
                 }
-                Command::WebinarAdd(draft) => self.command_webinar_add(draft).await,
+                Command::WebinarAdd(draft) => self.command_webinar_add(caller, draft).await,
                 Command::WebinarSeries {
                     title,
                     cron,
@@ -368,7 +369,7 @@ impl App {
                 Command::WebinarRecording { id, url } => {
                     self.command_webinar_recording(id, url).await
                 }
-                Command::Webinars => self.command_webinars().await,
+                Command::Webinars => self.command_webinars(caller).await,
                 Command::MeetupAdd(draft) => self.command_meetup_add(draft).await,
                 Command::MeetupList => self.command_meetup_list().await,
                 Command::ResourceAdd {

@@ -150,6 +150,8 @@ impl App {
             return Err(not_paired().into());
         }
         store::participants::release(&mut *tx, &intake.id, &pair.id).await?;
+        // Their calendar links stop working; the next link sent makes new keys.
+        store::calendar_keys::revoke(&mut *tx, &[&pair.mentor_id, &pair.mentee_id]).await?;
         tx.commit().await?;
         let members =
             store::participants::find_many(db, &[pair.mentor_id.clone(), pair.mentee_id.clone()])

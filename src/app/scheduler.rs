@@ -217,6 +217,7 @@ impl App {
                 self.meetup_recipients(job).await?
             }
             JobKind::Announcement => self.announcement_recipients(job).await?,
+            JobKind::CalendarLinks => self.calendar_links_recipients().await?,
         })
     }
 

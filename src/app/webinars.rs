@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 
 use super::calendar::typed_number;
-use super::{App, AppResult, Reply, UserError};
+use super::{App, AppResult, Caller, Reply, UserError};
 use crate::commands::WebinarDraft;
 use crate::domain::calendar::{instant_in, offset_label, reminder_times};
 use crate::domain::{Intake, Timestamp, new_id};
@@ -20,7 +20,11 @@ use crate::store::{self, WriteTx};
 const RECORDING_FRESH_DAYS: i64 = 45;
 
 impl App {
-    pub(crate) async fn command_webinar_add(&self, draft: WebinarDraft) -> AppResult<Reply> {
+    pub(crate) async fn command_webinar_add(
+        &self,
+        caller: &Caller,
+        draft: WebinarDraft,
+    ) -> AppResult<Reply> {
         let intake = self.webinar_intake(draft.intake.as_deref()).await?;
         let (intake_id, audience, zone) = self.webinar_audience(intake.as_ref(), draft.zone);
         let mut webinar = Webinar {
@@ -41,11 +45,15 @@ impl App {
         webinar.number = store::webinars::insert(&mut *tx, &webinar).await?;
         let reminders = self.plan_webinar(&mut tx, &webinar).await?;
         tx.commit().await?;
+        let link = match self.calendar_holder(caller).await? {
+            Some(holder) => Some(self.webinar_link(&webinar, &holder).await?),
+            None => None,
+        };
         Ok(Reply::private(messages::webinar_added(
             &webinar,
             &audience,
             reminders,
-            &self.webinar_ics_url(&webinar),
+            link.as_deref(),
         )))
     }
 
@@ -117,7 +125,7 @@ impl App {
         Ok(Reply::private(messages::recording_added(&webinar)))
     }
 
-    pub(crate) async fn command_webinars(&self) -> AppResult<Reply> {
+    pub(crate) async fn command_webinars(&self, caller: &Caller) -> AppResult<Reply> {
         let now = self.now();
         let all = store::webinars::list(self.store.pool()).await?;
         let (upcoming, past): (Vec<Webinar>, Vec<Webinar>) = all
@@ -129,8 +137,14 @@ impl App {
             .rev()
             .filter(|w| w.recording_url.is_some())
             .collect();
+        let feed = match self.calendar_holder(caller).await? {
+            Some(holder) => Some(self.feed_link(&holder).await?),
+            None => None,
+        };
         Ok(Reply::private(messages::webinars_calendar(
-            &upcoming, &recorded,
+            &upcoming,
+            &recorded,
+            feed.as_deref(),
         )))
     }
 
@@ -237,15 +251,6 @@ impl App {
         Ok(
             store::webinars::recorded_between(self.store.pool(), Some(intake_id), since, at)
                 .await?,
-        )
-    }
-
-    /// The "Add to calendar" link for one session.
-    pub(crate) fn webinar_ics_url(&self, w: &Webinar) -> String {
-        format!(
-            "{}/calendar/webinars/{}.ics",
-            self.settings.public_url.trim_end_matches('/'),
-            w.number
         )
     }
 }

@@ -31,17 +31,25 @@ fn ahead(offset: Duration) -> String {
     format!("in {n} {unit}")
 }
 
-fn join_and_calendar(mut message: Message, w: &Webinar, calendar_url: &str) -> Message {
+/// `calendar_url` is the reader's own keyed link; a channel has many readers, so it gets none and
+/// says where each person finds theirs.
+fn join_and_calendar(mut message: Message, w: &Webinar, calendar_url: Option<&str>) -> Message {
     if let Some(url) = &w.join_url {
         message = message.field("Join", Text::new().user(url.clone()));
     }
-    message.field(
-        "Add to calendar",
-        Text::new().plain(calendar_url.to_string()),
-    )
+    let calendar = match calendar_url {
+        Some(url) => url.to_string(),
+        None => "type `/webinars` for your own calendar link".to_string(),
+    };
+    message.field("Add to calendar", Text::new().plain(calendar))
 }
 
-pub fn webinar_added(w: &Webinar, audience: &str, reminders: usize, calendar_url: &str) -> Message {
+pub fn webinar_added(
+    w: &Webinar,
+    audience: &str,
+    reminders: usize,
+    calendar_url: Option<&str>,
+) -> Message {
     let message = Message::new()
         .line(
             Text::new()
@@ -153,7 +161,7 @@ pub fn recording_added(w: &Webinar) -> Message {
 }
 
 /// A reminder `offset` before the start, to a channel or one person.
-pub fn webinar_reminder(w: &Webinar, offset: Duration, calendar_url: &str) -> Message {
+pub fn webinar_reminder(w: &Webinar, offset: Duration, calendar_url: Option<&str>) -> Message {
     let message = Message::new().line(
         Text::new()
             .plain(format!("*Webinar {}*: ", ahead(offset)))
@@ -231,7 +239,12 @@ pub fn webinar_changed(w: &Webinar) -> Message {
 }
 
 /// `/mentoring webinars`: what is coming up and what can be watched again.
-pub fn webinars_calendar(upcoming: &[Webinar], recorded: &[Webinar]) -> Message {
+/// `/webinars`; `feed` is the reader's own calendar feed, when they are in the program.
+pub fn webinars_calendar(
+    upcoming: &[Webinar],
+    recorded: &[Webinar],
+    feed: Option<&str>,
+) -> Message {
     let mut message = Message::new();
     if upcoming.is_empty() {
         message = message.line("No webinars are planned yet.");
@@ -261,7 +274,26 @@ pub fn webinars_calendar(upcoming: &[Webinar], recorded: &[Webinar]) -> Message 
             );
         }
     }
+    if let Some(feed) = feed {
+        message = message.field(
+            "Your calendar (keep this link to yourself)",
+            Text::new().plain(feed.to_string()),
+        );
+    }
     message
+}
+
+/// Once, when calendar links began to need a key: the reader's own link.
+pub fn calendar_links_renewed(feed: &str) -> Message {
+    Message::new()
+        .line(
+            "Webinar calendar links now carry a personal key, so the links you were sent before \
+             no longer work.",
+        )
+        .field(
+            "Your calendar (subscribe to it; keep it to yourself)",
+            Text::new().plain(feed.to_string()),
+        )
 }
 
 /// A line of the check-in prompt: last session's recording as a conversation starter.

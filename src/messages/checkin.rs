@@ -323,6 +323,7 @@ fn job_words(kind: &str) -> &str {
         "meetup_reminder" => "meetup reminder",
         "meetup_changed" => "meetup change notice",
         "announcement" => "announcement",
+        "calendar_links" => "new calendar links",
         other => other,
     }
 }

@@ -33,9 +33,12 @@ pub enum JobKind {
     MeetupChanged,
     /// A coordinator's announcement (target: announcement id).
     Announcement,
+    /// Once, when calendar links began to need a key: each person a keyless link reached gets
+    /// their own by DM (target: "all"; made by a migration).
+    CalendarLinks,
 }
 
-const KINDS: [JobKind; 13] = [
+const KINDS: [JobKind; 14] = [
     JobKind::SurveyInvitation,
     JobKind::SurveyReminder,
     JobKind::SurveyClose,
@@ -49,6 +52,7 @@ const KINDS: [JobKind; 13] = [
     JobKind::WebinarLive,
     JobKind::WebinarRecording,
     JobKind::WebinarChanged,
+    JobKind::CalendarLinks,
 ];
 
 impl JobKind {
@@ -67,6 +71,7 @@ impl JobKind {
             JobKind::MeetupReminder => "meetup_reminder",
             JobKind::MeetupChanged => "meetup_changed",
             JobKind::Announcement => "announcement",
+            JobKind::CalendarLinks => "calendar_links",
         }
     }
 

@@ -120,7 +120,7 @@ pub const FORGOTTEN_NAME: &str = "Former participant";
 /// named survey answers, coordinator roles and pending messages go, and their row keeps only an
 /// id, so nothing links the history that stays to them.
 pub async fn erase(conn: &mut AnyConnection, id: &str, now: Timestamp) -> sqlx::Result<()> {
-    let statements: [(&str, bool); 9] = [
+    let statements: [(&str, bool); 10] = [
         (
             "UPDATE enrolments SET pair_id = NULL WHERE pair_id IN
              (SELECT id FROM pairs WHERE ended_at IS NULL AND (mentor_id = $1 OR mentee_id = $1))",
@@ -135,6 +135,7 @@ pub async fn erase(conn: &mut AnyConnection, id: &str, now: Timestamp) -> sqlx::
             false,
         ),
         ("DELETE FROM meetup_rsvps WHERE participant_id = $1", false),
+        ("DELETE FROM calendar_keys WHERE holder = $1", false),
         (
             "DELETE FROM survey_answers WHERE response_id IN
              (SELECT id FROM survey_responses WHERE respondent = $1)",

@@ -20,7 +20,24 @@ on_both_backends!(
     a_series_makes_monthly_sessions_across_dst,
     the_live_post_opens_a_chat_thread_in_the_channel_only,
     a_thread_that_fails_leaves_the_live_post_sent_once,
+    calendars_need_the_readers_own_key,
+    unpairing_and_forgetting_revoke_the_key,
 );
+
+/// `who`'s own calendar key, from the feed link `/webinars` gives them.
+async fn key_of(t: &TestApp, who: &str) -> String {
+    let said = t
+        .type_as(who, tandem::commands::Root::Webinars, "")
+        .await
+        .message
+        .plain_text();
+    let at = said.find("/calendar/all.ics?key=").expect(&said);
+    said[at + "/calendar/all.ics?key=".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
 
 /// A Sydney intake with one pair, and a webinar on Wed 9 Dec 2026 at 19:00 Sydney (08:00 UTC).
 async fn program_with_webinar(t: &TestApp, channel: bool) {
@@ -329,7 +346,8 @@ async fn calendar_files_parse_back(db: TestDb) {
     t.coordinator("webinar add \"Second talk\" at:\"2027-01-13 19:00\" intake:all")
         .await;
     t.coordinator("webinar cancel 2").await;
-    let (status, body) = t.get("/calendar/webinars/1.ics").await;
+    let key = key_of(&t, "m0").await;
+    let (status, body) = t.get(&format!("/calendar/webinars/1.ics?key={key}")).await;
     assert_eq!(status, 200, "{body}");
     let calendar: Calendar = body.parse().unwrap();
     let events: Vec<_> = calendar.events().collect();
@@ -341,7 +359,7 @@ async fn calendar_files_parse_back(db: TestDb) {
     assert_eq!(event.get_url(), Some("https://meet.example.org/voice"));
     assert!(event.get_description().unwrap().contains("Dr Ana Ruiz"));
     // The intake's feed has both, the cancelled one marked so subscribers drop it.
-    let (status, body) = t.get("/calendar/Y1.ics").await;
+    let (status, body) = t.get(&format!("/calendar/Y1.ics?key={key}")).await;
     assert_eq!(status, 200);
     let feed: Calendar = body.parse().unwrap();
     let statuses: Vec<_> = feed.events().map(|e| e.get_status()).collect();
@@ -351,9 +369,96 @@ async fn calendar_files_parse_back(db: TestDb) {
     );
     // `tandem calendar export` writes the same feed.
     assert_eq!(t.app.program_ics(Some("Y1")).await.unwrap().unwrap(), body);
-    assert_eq!(t.get("/calendar/webinars/9.ics").await.0, 404);
-    assert_eq!(t.get("/calendar/Nope.ics").await.0, 404);
-    assert_eq!(t.get("/calendar/all.ics").await.0, 200);
+    assert_eq!(
+        t.get(&format!("/calendar/webinars/9.ics?key={key}"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(t.get(&format!("/calendar/Nope.ics?key={key}")).await.0, 404);
+    assert_eq!(t.get(&format!("/calendar/all.ics?key={key}")).await.0, 200);
+}
+
+/// Join links often hold passcodes: no calendar answers without its reader's key, and a key
+/// reaches only what its holder is invited to.
+async fn calendars_need_the_readers_own_key(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program_with_webinar(&t, false).await;
+    t.coordinator("intake create Y2 tz:UTC").await;
+    t.coordinator("webinar add \"Y2 only\" at:\"2027-01-13 19:00\" intake:Y2 url:https://meet.example.org/y2?pwd=SECRET")
+        .await;
+    for path in [
+        "/calendar/all.ics",
+        "/calendar/all.ics?key=",
+        "/calendar/all.ics?key=guess",
+        "/calendar/Y1.ics",
+        "/calendar/webinars/1.ics",
+        "/calendar/webinars/1.ics?key=guess",
+    ] {
+        let (status, body) = t.get(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("meet.example.org"), "{path}: {body}");
+    }
+    // The reminder a person gets by DM carries their own link, which works.
+    t.clock.set(utc(2026, 12, 2, 8, 0));
+    t.app.run_due().await.unwrap();
+    let reminder = dms(&t, "m0").pop().unwrap();
+    let key = key_of(&t, "m0").await;
+    let link = format!("http://127.0.0.1:8080/calendar/webinars/1.ics?key={key}");
+    assert!(
+        reminder.contains(&format!("Add to calendar: {link}")),
+        "{reminder}"
+    );
+    assert_eq!(t.get(&link["http://127.0.0.1:8080".len()..]).await.0, 200);
+    assert_ne!(key, key_of(&t, "e0").await, "a key per person");
+    // m0 (in Y1) sees Y1's sessions, never Y2's passcode.
+    let (status, all) = t.get(&format!("/calendar/all.ics?key={key}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        all.contains("Finding your voice") && !all.contains("SECRET"),
+        "{all}"
+    );
+    assert_eq!(t.get(&format!("/calendar/Y2.ics?key={key}")).await.0, 404);
+    assert_eq!(
+        t.get(&format!("/calendar/webinars/2.ics?key={key}"))
+            .await
+            .0,
+        404
+    );
+    // A coordinator's key reaches every session.
+    let boss = key_of(&t, "gina").await;
+    let (status, all) = t.get(&format!("/calendar/all.ics?key={boss}")).await;
+    assert_eq!(status, 200);
+    assert!(all.contains("SECRET"), "{all}");
+}
+
+async fn unpairing_and_forgetting_revoke_the_key(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program_with_webinar(&t, false).await;
+    let (mentor, mentee) = (key_of(&t, "m0").await, key_of(&t, "e0").await);
+    let feed = |key: &str| format!("/calendar/all.ics?key={key}");
+    assert_eq!(t.get(&feed(&mentor)).await.0, 200);
+    let said = t.coordinator("unpair @m0 intake:Y1").await;
+    assert!(said.contains("Ended the pair"), "{said}");
+    assert_eq!(
+        t.get(&feed(&mentor)).await.0,
+        404,
+        "unpaired: the old key is revoked"
+    );
+    assert_eq!(t.get(&feed(&mentee)).await.0, 404, "both members");
+    let renewed = key_of(&t, "m0").await;
+    assert_ne!(renewed, mentor, "a new link means a new key");
+    assert_eq!(t.get(&feed(&renewed)).await.0, 200);
+    // Forgotten: the key goes with the rest of them.
+    let asked = t.mentoring("m0", "forget @m0").await;
+    let confirm = asked
+        .message
+        .buttons
+        .first()
+        .expect("a confirm button")
+        .clone();
+    t.press("m0", &confirm).await;
+    assert_eq!(t.get(&feed(&renewed)).await.0, 404, "forgotten");
 }
 
 async fn a_series_makes_monthly_sessions_across_dst(db: TestDb) {

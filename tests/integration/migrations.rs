@@ -297,3 +297,51 @@ async fn the_survey_migration_brings_old_answers_up_to_the_guarantees(db: TestDb
     .await;
     assert!(orphan.is_err(), "an answer needs its response");
 }
+
+on_both_backends!(people_sent_keyless_calendar_links_get_their_own_once);
+
+/// Links sent before calendar keys stop working: the migration leaves one job that DMs each
+/// person a keyless link reached (by DM, or through their intake's channel) their own, once.
+async fn people_sent_keyless_calendar_links_get_their_own_once(db: TestDb) {
+    let before = migrator(db.store.backend())
+        .iter()
+        .position(|m| m.version == 20261213000000)
+        .expect("the calendar keys migration");
+    let store = migrated_to(&db, before - 1).await;
+    for statement in [
+        "INSERT INTO intakes (id, name, name_key, zone, starts_on, ends_on, status, announcement_channel, created_at)
+         VALUES ('i1', 'Y1', 'y1', 'UTC', '2026-01-01', '2027-12-10', 'active', 'announcements', 1)",
+        "INSERT INTO participants (id, display_name, console_name, created_at) VALUES ('a', 'Ana', 'ana', 1)",
+        "INSERT INTO participants (id, display_name, console_name, created_at) VALUES ('c', 'Cy', 'cy', 1)",
+        "INSERT INTO participants (id, display_name, console_name, created_at) VALUES ('z', 'Zed', 'zed', 1)",
+        "INSERT INTO enrolments (intake_id, participant_id, role, enrolled_at) VALUES ('i1', 'c', 'mentee', 1)",
+        "INSERT INTO webinars (id, title, starts_at, zone, created_at) VALUES ('w', 'Networking', 9, 'UTC', 1)",
+        "INSERT INTO jobs (id, key, kind, target, due_at, status, created_at)
+         VALUES ('j', 'webinar:w:reminder:1d@9', 'webinar_reminder', 'w@9', 5, 'fanned', 1)",
+        "INSERT INTO deliveries (id, job_id, recipient, status, not_before, sent_at, created_at)
+         VALUES ('d1', 'j', 'person:a', 'sent', 5, 5, 5), ('d2', 'j', 'intake:i1', 'sent', 5, 5, 5),
+                ('d3', 'j', 'person:z', 'skipped', 5, NULL, 5)",
+    ] {
+        sqlx::query(statement).execute(store.pool()).await.unwrap();
+    }
+    migrator(store.backend()).run(store.pool()).await.unwrap();
+    let url = db.url.clone();
+    let t = crate::support::TestApp::new(TestDb::from_store(store, url)).await;
+    let dms = |who: &str| t.console.history(&format!("DM to {who}"));
+    for _ in 0..2 {
+        t.app.run_due().await.unwrap();
+        for who in ["ana", "cy"] {
+            let got = dms(who);
+            assert_eq!(got.len(), 1, "{who}: once");
+            let text = got[0].1.plain_text();
+            assert!(text.contains("/calendar/all.ics?key="), "{text}");
+        }
+        assert!(dms("zed").is_empty(), "never sent a link");
+    }
+    // A fresh database has no one to tell, and no such job.
+    let jobs = sqlx::query("SELECT COUNT(*) FROM jobs WHERE kind = 'calendar_links'")
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(jobs.get::<i64, _>(0), 0);
+}

@@ -20,6 +20,16 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A database some test prepared itself (migrated part-way, say); whoever made it keeps its
+    /// folder alive.
+    pub fn from_store(store: Store, url: String) -> TestDb {
+        TestDb {
+            store,
+            url,
+            _dir: None,
+        }
+    }
+
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/tandem.db", dir.path().display());
