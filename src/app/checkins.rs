@@ -10,6 +10,7 @@ use crate::domain::checkin::{Answer, month_of, quiet_months};
 use crate::domain::schedule::{Cron, DEFAULT_CHECKIN_CRON, ScheduleKind};
 use crate::domain::{Intake, Pair, Participant, Timestamp, new_id};
 use crate::messages;
+use crate::store::deliveries::Prompt;
 use crate::store::jobs::{Job, JobKind, JobStatus};
 use crate::store::schedules::Schedule;
 use crate::store::{self, checkins::Checkin};
@@ -199,11 +200,13 @@ impl App {
 
     /// The prompt for one pair and month, showing the answer so far and the month's webinar
     /// if it is still to come at `at`.
+    /// The prompt for `month` as it reads at `at`; its buttons name the prompt's delivery.
     pub(crate) async fn checkin_prompt(
         &self,
         pair: &Pair,
         month: &str,
         at: Timestamp,
+        prompt_id: &str,
     ) -> anyhow::Result<Message> {
         let db = self.store.pool();
         let intake = self.intake_of(pair).await?;
@@ -241,6 +244,7 @@ impl App {
             month,
             (webinar.as_ref(), recording.as_ref(), resource.as_ref()),
             answered,
+            prompt_id,
         ))
     }
 
@@ -286,14 +290,15 @@ impl App {
         Ok(Reply::private(messages::checkin_recorded(answer, &month)))
     }
 
-    /// A check-in button: only a member of that pair may answer for it.
+    /// A check-in button: only a member of that pair may answer, and only for the month of the
+    /// prompt the button is on (stored with its delivery), whatever else the value names.
     pub(crate) async fn press_checkin(
         &self,
         caller: &Caller,
         answer: Answer,
         value: &str,
     ) -> AppResult<Reply> {
-        let (pair_id, month) = value.split_once(':').ok_or(UserError::UnknownAction)?;
+        let (pair_id, prompt_id) = value.split_once(':').ok_or(UserError::UnknownAction)?;
         let person = self
             .participant(&caller.identity)
             .await?
@@ -305,18 +310,47 @@ impl App {
             return Err(UserError::NotYours.into());
         }
         let intake = self.intake_of(&pair).await?;
-        let this_month = month_of(self.now(), intake.zone);
-        if crate::domain::checkin::first_day(month).is_none() || month > this_month.as_str() {
-            return Err(UserError::UnknownAction.into());
-        }
+        let prompt = self
+            .pressed_prompt(&pair, prompt_id)
+            .await?
+            .ok_or(UserError::UnknownAction)?;
+        let month = prompt_month(&prompt, &intake);
         if pair.ended_at.is_some() {
             return Err(UserError::PairEnded.into());
         }
-        self.record_answer(&pair, month, answer, None, &person)
+        self.record_answer(&pair, &month, answer, None, &person)
             .await?;
-        let mut reply = Reply::private(messages::checkin_recorded(answer, month));
-        reply.replaces = Some(self.checkin_prompt_for_month(&pair, month).await?);
+        let mut reply = Reply::private(messages::checkin_recorded(answer, &month));
+        reply.replaces = Some(
+            self.checkin_prompt(&pair, &month, self.now(), &prompt.delivery_id)
+                .await?,
+        );
         Ok(reply)
+    }
+
+    /// The prompt a button belongs to: its value names the prompt's delivery. Buttons posted
+    /// before prompts were named carry a month instead; those answer only the pair's newest
+    /// prompt, and only when it is of that month.
+    async fn pressed_prompt(&self, pair: &Pair, named: &str) -> anyhow::Result<Option<Prompt>> {
+        let db = self.store.pool();
+        if crate::domain::checkin::first_day(named).is_none() {
+            return Ok(store::deliveries::prompt(db, &pair.id, named).await?);
+        }
+        let intake = self.intake_of(pair).await?;
+        let newest = store::deliveries::prompts_for(db, &pair.id)
+            .await?
+            .into_iter()
+            .next();
+        Ok(newest.filter(|p| prompt_month(p, &intake) == named))
+    }
+
+    /// The month a check-in job's prompts ask about; `None` for other jobs.
+    pub(crate) async fn prompt_month_of(&self, job: &Job) -> anyhow::Result<Option<String>> {
+        if job.kind != JobKind::Checkin {
+            return Ok(None);
+        }
+        let intake = store::intakes::find(self.store.pool(), &job.target).await?;
+        Ok(intake.map(|i| month_of(job.due_at, i.zone)))
     }
 
     async fn record_answer(
@@ -355,11 +389,6 @@ impl App {
         Ok(())
     }
 
-    /// The prompt as it should read now, for the month it was posted in.
-    async fn checkin_prompt_for_month(&self, pair: &Pair, month: &str) -> anyhow::Result<Message> {
-        self.checkin_prompt(pair, month, self.now()).await
-    }
-
     /// Updates the month's posted prompt after a typed answer; a failure only costs the update.
     async fn refresh_prompt(&self, pair: &Pair, month: &str) {
         let Ok(intake) = self.intake_of(pair).await else {
@@ -368,14 +397,17 @@ impl App {
         let Ok(prompts) = store::deliveries::prompts_for(self.store.pool(), &pair.id).await else {
             return;
         };
-        let Some((_, channel, message)) = prompts
+        let Some(prompt) = prompts
             .into_iter()
-            .find(|(due, _, _)| month_of(*due, intake.zone) == month)
+            .find(|p| prompt_month(p, &intake) == month)
         else {
             return;
         };
-        let at = message_ref(pair.platform, &channel, &message);
-        let updated = match self.checkin_prompt_for_month(pair, month).await {
+        let at = message_ref(pair.platform, &prompt.channel_id, &prompt.message_id);
+        let rebuilt = self
+            .checkin_prompt(pair, month, self.now(), &prompt.delivery_id)
+            .await;
+        let updated = match rebuilt {
             Ok(prompt) => prompt,
             Err(err) => return tracing::warn!(error = ?err, "could not rebuild a check-in prompt"),
         };
@@ -397,22 +429,23 @@ impl App {
     ) {
         let db = self.store.pool();
         let earlier = match store::deliveries::prompts_for(db, &pair.id).await {
-            Ok(prompts) => prompts.into_iter().find(|(due, _, _)| *due < newer),
+            Ok(prompts) => prompts.into_iter().find(|p| p.due_at < newer),
             Err(err) => return tracing::warn!(error = %err, "could not read a pair's prompts"),
         };
-        let Some((due, channel, message)) = earlier else {
+        let Some(prompt) = earlier else {
             return;
         };
+        let (channel, message) = (&prompt.channel_id, &prompt.message_id);
         if channel.is_empty() || message.is_empty() {
             return;
         }
-        let month = month_of(due, intake.zone);
+        let month = prompt_month(&prompt, intake);
         match store::checkins::find(db, &pair.id, &month).await {
             Ok(None) => {}
             Ok(Some(_)) => return,
             Err(err) => return tracing::warn!(error = %err, "could not read a pair's check-in"),
         }
-        let at = message_ref(pair.platform, &channel, &message);
+        let at = message_ref(pair.platform, channel, message);
         if let Ok(chat) = self.chats.on(pair.platform)
             && let Err(err) = chat.update(&at, &messages::checkin_closed(&month)).await
         {
@@ -453,4 +486,13 @@ impl App {
         }
         Ok(mine.into_iter().next())
     }
+}
+
+/// The month a prompt asks about: stored with its delivery, or (for prompts fanned out before
+/// that) its job's due time in the intake's zone.
+fn prompt_month(prompt: &Prompt, intake: &Intake) -> String {
+    prompt
+        .month
+        .clone()
+        .unwrap_or_else(|| month_of(prompt.due_at, intake.zone))
 }

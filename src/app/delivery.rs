@@ -187,9 +187,7 @@ impl App {
         delivery: &Delivery,
     ) -> anyhow::Result<Sent> {
         match (job.kind, batch) {
-            (JobKind::Checkin, Some(batch)) => {
-                self.send_checkin(job, batch, &delivery.recipient).await
-            }
+            (JobKind::Checkin, Some(batch)) => self.send_checkin(job, batch, delivery).await,
             (JobKind::Checkin, None) => Ok(Sent::Skipped("the intake is gone")),
             (JobKind::HelpAlert, _) => self.send_help_alert(job, &delivery.recipient).await,
             (JobKind::SurveyInvitation | JobKind::SurveyReminder, _) => {
@@ -216,8 +214,9 @@ impl App {
         &self,
         job: &Job,
         batch: &CheckinBatch,
-        pair_id: &str,
+        delivery: &Delivery,
     ) -> anyhow::Result<Sent> {
+        let pair_id = delivery.recipient.as_str();
         let Some(pair) = batch.pairs.get(pair_id) else {
             return Ok(Sent::Skipped("the pair is gone"));
         };
@@ -257,6 +256,7 @@ impl App {
                 batch.resource.as_ref(),
             ),
             answered,
+            &delivery.id,
         );
         let posted = self.chats.on(pair.platform)?.post(&space, &prompt).await?;
         self.close_earlier_prompt(pair, &batch.intake, job.due_at)

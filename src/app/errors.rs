@@ -29,7 +29,11 @@ pub enum UserError {
     },
     /// `@name` matches nobody, in a place where we cannot register a new person by name.
     UnknownPerson(String),
-    AmbiguousName(String),
+    /// A bare `@name` that names several people: each with their accounts, to name one instead.
+    AmbiguousName {
+        name: String,
+        people: Vec<(String, Vec<String>)>,
+    },
     /// The two people have no platform in common, so their pair has nowhere to live.
     NoSharedPlatform {
         mentor: String,
@@ -61,6 +65,11 @@ pub enum UserError {
     WebinarCancelled(i64),
     UnknownMeetup(String),
     MeetupCancelled(i64),
+    /// An RSVP from someone the meetup's invitation never went to.
+    NotInvitedToMeetup {
+        number: i64,
+        city: String,
+    },
     UnknownResource(String),
     /// `forget` of someone else by someone who is not a coordinator.
     ForgetOthers,

@@ -109,7 +109,7 @@ impl App {
         )))
     }
 
-    /// An RSVP button: records (or changes) the clicker's own answer.
+    /// An RSVP button: records (or changes) the clicker's own answer, if they were invited.
     pub(crate) async fn press_rsvp(
         &self,
         caller: &Caller,
@@ -122,6 +122,14 @@ impl App {
             .ok_or(UserError::UnknownAction)?;
         if meetup.cancelled {
             return Err(UserError::MeetupCancelled(meetup.number).into());
+        }
+        // A forwarded or forged button must not add someone who was never invited.
+        if !store::meetups::was_invited(self.store.pool(), &meetup.id, &person.id).await? {
+            return Err(UserError::NotInvitedToMeetup {
+                number: meetup.number,
+                city: meetup.city.clone(),
+            }
+            .into());
         }
         store::meetups::rsvp(
             self.store.pool(),

@@ -54,18 +54,33 @@ impl App {
                 Ok(Named::New(newcomer))
             }
             Mention::Name(name) => {
+                // A terminal name and display names on every platform: the same word may name
+                // people on two platforms, and then guessing would act on the wrong one.
                 let identity = crate::domain::Identity::new(Platform::Console, name.clone());
-                if let Some(p) = store::participants::find_by_identity(db, &identity).await? {
-                    return Ok(Named::Known(p));
+                let mut matches: Vec<Participant> =
+                    store::participants::find_by_identity(db, &identity)
+                        .await?
+                        .into_iter()
+                        .collect();
+                for p in store::participants::find_by_display_name(db, name).await? {
+                    if !matches.iter().any(|m| m.id == p.id) {
+                        matches.push(p);
+                    }
                 }
-                let mut matches = store::participants::find_by_display_name(db, name).await?;
                 match matches.len() {
                     1 => Ok(Named::Known(matches.remove(0))),
                     0 if caller.identity.platform == Platform::Console && !caller.operator => {
                         Ok(Named::New(self.newcomer(Platform::Console, name, name)))
                     }
                     0 => Err(UserError::UnknownPerson(name.clone()).into()),
-                    _ => Err(UserError::AmbiguousName(name.clone()).into()),
+                    _ => Err(UserError::AmbiguousName {
+                        name: name.clone(),
+                        people: matches
+                            .iter()
+                            .map(|p| (p.display_name.clone(), accounts(p)))
+                            .collect(),
+                    }
+                    .into()),
                 }
             }
         }
@@ -214,4 +229,13 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// A person's accounts as they can be typed (`@slack:U012AB`), to tell namesakes apart.
+fn accounts(p: &Participant) -> Vec<String> {
+    Platform::ALL
+        .into_iter()
+        .filter_map(|platform| p.identity_on(platform))
+        .map(|identity| format!("@{identity}"))
+        .collect()
 }

@@ -166,6 +166,9 @@ impl App {
         let recipients = self.recipients(job).await?;
         let mut tx = self.store.begin().await?;
         store::deliveries::insert_many(&mut tx, &job.id, &recipients, job.due_at).await?;
+        if let Some(month) = self.prompt_month_of(job).await? {
+            store::deliveries::set_month(&mut *tx, &job.id, &month).await?;
+        }
         if pileups::series_of(job).is_some() {
             store::deliveries::supersede(&mut tx, job, now).await?;
         }

@@ -26,7 +26,8 @@ fn answer_words(answer: Answer) -> &'static str {
     }
 }
 
-/// The prompt in a pair's space; `answered` shows who answered what, once someone has.
+/// The prompt in a pair's space; `answered` shows who answered what, once someone has. Its
+/// buttons carry `prompt_id` (the delivery), so a press answers this prompt's month.
 pub fn checkin_prompt(
     intake: &Intake,
     pair: &Pair,
@@ -38,6 +39,7 @@ pub fn checkin_prompt(
         Option<&crate::store::resources::Resource>,
     ),
     answered: Option<(String, Answer, Timestamp)>,
+    prompt_id: &str,
 ) -> Message {
     let greet = |p: &Participant| match p.identity_on(pair.platform) {
         Some(identity) => Text::new().mention(identity),
@@ -83,7 +85,7 @@ pub fn checkin_prompt(
                 .plain("."),
         );
     }
-    let value = format!("{}:{month}", pair.id);
+    let value = format!("{}:{prompt_id}", pair.id);
     let style = |a: Answer| match a {
         Answer::Met => ButtonStyle::Primary,
         Answer::NotYet => ButtonStyle::Default,

@@ -56,10 +56,7 @@ pub fn user_error(err: &UserError) -> Message {
             .plain("Nobody called ")
             .user(format!("@{name}"))
             .plain(" is in the program yet. Name a new person by their account: `@slack:U012AB3CD` or `@discord:80351110224678912`."),
-        UserError::AmbiguousName(name) => Text::new()
-            .plain("More than one person is called ")
-            .user(format!("@{name}"))
-            .plain(". Name them by their account instead: `@slack:U012AB3CD` or `@discord:80351110224678912`."),
+        UserError::AmbiguousName { name, people } => ambiguous_name(name, people),
         UserError::NoSharedPlatform { mentor, mentee } => Text::new()
             .user(mentor.clone())
             .plain(" and ")
@@ -91,6 +88,12 @@ pub fn user_error(err: &UserError) -> Message {
             .user(format!("\"{typed}\""))
             .plain(". `/mentoring meetup list` shows each one's number."),
         UserError::MeetupCancelled(number) => format!("Meetup {number} was cancelled, so that can't be changed any more.").into(),
+        UserError::NotInvitedToMeetup { number, city } => Text::new()
+            .plain(format!(
+                "Only the people invited to meetup {number} can answer it, so nothing was recorded. If you live in "
+            ))
+            .user(city.clone())
+            .plain(", set your city with `/mentoring profile city:CITY` and your own invitation will come."),
         UserError::UnknownResource(name) => Text::new()
             .plain("There's no resource called ")
             .user(format!("\"{name}\""))
@@ -190,4 +193,30 @@ pub fn parse_error(err: &ParseError) -> Message {
         message = message.line(format!("Type it like this: `{usage}`"));
     }
     message.line(help_hint())
+}
+
+/// Each namesake with the accounts that name them without doubt.
+fn ambiguous_name(name: &str, people: &[(String, Vec<String>)]) -> Text {
+    let mut text = Text::new()
+        .plain("More than one person is called ")
+        .user(format!("@{name}"))
+        .plain(", so nothing was changed:");
+    for (display_name, accounts) in people {
+        text = text.plain(" ").user(display_name.clone()).plain(" (");
+        for (i, account) in accounts.iter().enumerate() {
+            let gap = if i == 0 { "" } else { ", " };
+            text = text
+                .plain(format!("{gap}`"))
+                .user(account.clone())
+                .plain("`");
+        }
+        text = text.plain(");");
+    }
+    let example = people
+        .iter()
+        .find_map(|(_, accounts)| accounts.first().cloned())
+        .unwrap_or_else(|| "@slack:U012AB3CD".to_string());
+    text.plain(" name the one you mean by their account instead, e.g. `")
+        .user(example)
+        .plain("`.")
 }

@@ -82,7 +82,7 @@ fn rule_problem(rule: &UserError) -> String {
         UserError::UnknownPerson(name) => format!(
             "nobody called \"{name}\" is in the program yet; name someone new by their account: slack:U012AB, discord:80351110224678912 or console:NAME"
         ),
-        UserError::AmbiguousName(name) => format!(
+        UserError::AmbiguousName { name, .. } => format!(
             "more than one person is called \"{name}\"; name them by their account, such as slack:U012AB"
         ),
         UserError::CityTooLong(max) => format!("a city is too long; keep it to {max} characters"),

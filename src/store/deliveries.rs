@@ -303,27 +303,80 @@ pub async fn count_by_status<'c, E: Executor<'c, Database = Any>>(
     row.try_get(0)
 }
 
-/// Where each check-in prompt for a pair went, newest first: (due instant, channel, message).
+/// One check-in prompt sent to a pair: its delivery, when its job was due, the month it asks
+/// about when stored, and where it was posted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub delivery_id: String,
+    pub due_at: Timestamp,
+    pub month: Option<String>,
+    pub channel_id: String,
+    pub message_id: String,
+}
+
+const PROMPT_COLUMNS: &str = "d.id, j.due_at, d.month, d.channel_id, d.message_id";
+
+fn prompt_from_row(row: &AnyRow) -> sqlx::Result<Prompt> {
+    let channel: Option<String> = row.try_get(3)?;
+    let message: Option<String> = row.try_get(4)?;
+    Ok(Prompt {
+        delivery_id: row.try_get(0)?,
+        due_at: Timestamp(row.try_get(1)?),
+        month: row.try_get(2)?,
+        channel_id: channel.unwrap_or_default(),
+        message_id: message.unwrap_or_default(),
+    })
+}
+
+/// Every check-in prompt sent to a pair, newest first.
 pub async fn prompts_for<'c, E: Executor<'c, Database = Any>>(
     db: E,
     pair_id: &str,
-) -> sqlx::Result<Vec<(Timestamp, String, String)>> {
-    let rows = sqlx::query(
-        "SELECT j.due_at, d.channel_id, d.message_id FROM deliveries d JOIN jobs j ON j.id = d.job_id
-         WHERE j.kind = 'checkin' AND d.recipient = $1 AND d.status = 'sent' ORDER BY j.due_at DESC",
-    )
-    .bind(pair_id)
-    .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let channel: Option<String> = row.try_get(1)?;
-            let message: Option<String> = row.try_get(2)?;
-            Ok((
-                Timestamp(row.try_get(0)?),
-                channel.unwrap_or_default(),
-                message.unwrap_or_default(),
-            ))
-        })
+) -> sqlx::Result<Vec<Prompt>> {
+    let sql = format!(
+        "SELECT {PROMPT_COLUMNS} FROM deliveries d JOIN jobs j ON j.id = d.job_id
+         WHERE j.kind = 'checkin' AND d.recipient = $1 AND d.status = 'sent'
+         ORDER BY j.due_at DESC"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(pair_id)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(prompt_from_row)
         .collect()
+}
+
+/// The check-in prompt `delivery_id` sent to `pair_id`, if it is one.
+pub async fn prompt<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    pair_id: &str,
+    delivery_id: &str,
+) -> sqlx::Result<Option<Prompt>> {
+    let sql = format!(
+        "SELECT {PROMPT_COLUMNS} FROM deliveries d JOIN jobs j ON j.id = d.job_id
+         WHERE j.kind = 'checkin' AND d.recipient = $1 AND d.id = $2 AND d.status = 'sent'"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(pair_id)
+        .bind(delivery_id)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(prompt_from_row)
+        .transpose()
+}
+
+/// Stores the month a check-in job's prompts ask about, as they are fanned out.
+pub async fn set_month<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    job_id: &str,
+    month: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE deliveries SET month = $1 WHERE job_id = $2")
+        .bind(month)
+        .bind(job_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

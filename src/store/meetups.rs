@@ -218,3 +218,21 @@ pub async fn invited<'c, E: Executor<'c, Database = Any>>(
     .await?;
     rows.iter().map(|r| r.try_get(0)).collect()
 }
+
+/// Whether `participant` was sent the meetup's invitation: only they may answer it.
+pub async fn was_invited<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    meetup_id: &str,
+    participant: &str,
+) -> sqlx::Result<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM deliveries d JOIN jobs j ON j.id = d.job_id
+         WHERE j.kind = 'meetup_invite' AND j.target = $1 AND d.status = 'sent'
+           AND d.recipient = 'person:' || $2",
+    )
+    .bind(meetup_id)
+    .bind(participant)
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}

@@ -14,7 +14,29 @@ on_both_backends!(
     moving_and_cancelling_tell_the_invited,
     announcements_now_later_and_by_role,
     resources_are_listed_welcomed_and_suggested_in_turn,
+    only_the_invited_can_answer_a_meetup,
 );
+
+/// A button forwarded (or forged) to someone the invitation never went to records nothing.
+async fn only_the_invited_can_answer_a_meetup(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program_with_meetup(&t).await;
+    let invite = dms(&t, "m0").pop().unwrap();
+    let going = invite.buttons.iter().find(|b| b.label == "Going").unwrap();
+    let reply = t.press("m1", going).await;
+    assert_ne!(reply.outcome, Outcome::Done);
+    let said = reply.message.plain_text();
+    assert!(
+        said.contains("Only the people invited to meetup 1") && said.contains("profile city:"),
+        "{said}"
+    );
+    assert_ne!(t.press("newcomer", going).await.outcome, Outcome::Done);
+    let list = t.coordinator("meetup list").await;
+    assert!(list.contains("0 going, 0 maybe, 0 can't go"), "{list}");
+    press(&t, "m0", &invite, "Going").await;
+    let list = t.coordinator("meetup list").await;
+    assert!(list.contains("1 going"), "{list}");
+}
 
 /// Two pairs: m0, e0 in Sydney, m1, e1 in Melbourne; a meetup in Sydney on Sun 17 Jan 2027.
 async fn program_with_meetup(t: &TestApp) {

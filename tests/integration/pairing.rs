@@ -28,7 +28,45 @@ on_both_backends!(
     spaces_missed_during_an_outage_are_made_later,
     racing_pairings_cannot_double_book,
     help_lists_what_the_caller_may_run,
+    a_name_on_two_platforms_is_refused_with_both_accounts,
 );
+
+/// A bare `@name` that names people on two platforms (a terminal name and someone's display name
+/// on Slack, or two display names) acts on neither: the reply shows both accounts to pick from.
+async fn a_name_on_two_platforms_is_refused_with_both_accounts(db: TestDb) {
+    let t = TestApp::new(db).await;
+    t.coordinator("intake create Y1 tz:UTC").await;
+    assert!(t.coordinator("pair @aroha @ben").await.contains("Paired"));
+    sqlx::query(
+        "INSERT INTO participants (id, display_name, slack_user_id, created_at)
+         VALUES ('namesake', 'Aroha', 'U0AROHA', 0)",
+    )
+    .execute(t.db.store.pool())
+    .await
+    .unwrap();
+    let reply = t.mentoring("gina", "profile user:@aroha city:Sydney").await;
+    assert_eq!(reply.outcome, Outcome::Refused);
+    let said = reply.message.plain_text();
+    assert!(
+        said.contains("More than one person is called @aroha"),
+        "{said}"
+    );
+    assert!(
+        said.contains("`@console:aroha`") && said.contains("`@slack:U0AROHA`"),
+        "{said}"
+    );
+    let cities: i64 = sqlx::query("SELECT COUNT(*) FROM participants WHERE city IS NOT NULL")
+        .fetch_one(t.db.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(cities, 0, "nobody was changed");
+    // Named by an account shown, it goes through.
+    let said = t
+        .coordinator("profile user:@slack:U0AROHA city:Sydney")
+        .await;
+    assert!(said.contains("Sydney"), "{said}");
+}
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");

@@ -27,7 +27,68 @@ on_both_backends!(
     a_second_instance_finishes_what_a_stopped_one_started,
     a_restarted_instance_takes_its_own_deliveries_back_at_once,
     a_slow_batch_keeps_its_leases,
+    a_button_answers_its_own_prompts_month_only,
 );
+
+/// A check-in button answers the month of the prompt it is on, stored with the prompt's delivery;
+/// a value naming another month (forged, or from another pair) changes nothing.
+async fn a_button_answers_its_own_prompts_month_only(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 2).await;
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    t.app.run_due().await.unwrap();
+    let prompt = |i: usize| {
+        t.console
+            .history(&format!("#mentoring-m{i}-e{i}"))
+            .last()
+            .unwrap()
+            .1
+            .clone()
+    };
+    let met = prompt(0).buttons[0].clone();
+    let pair = met.value.split(':').next().unwrap().to_string();
+    let answer_for = |month: &'static str| {
+        let pair = pair.clone();
+        let db = t.db.store.pool().clone();
+        async move { store::checkins::find(&db, &pair, month).await.unwrap() }
+    };
+    // A value that names a month (or another pair's prompt) instead of this pair's prompt.
+    let other = prompt(1).buttons[0]
+        .value
+        .split(':')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    for value in [
+        format!("{pair}:2026-11"),
+        format!("{pair}:2026-10"),
+        format!("{pair}:{other}"),
+        format!("{pair}:"),
+    ] {
+        let mut forged = met.clone();
+        forged.value = value.clone();
+        let reply = t.press("e0", &forged).await;
+        assert_ne!(reply.outcome, Outcome::Done, "{value}");
+    }
+    assert!(
+        answer_for("2026-11").await.is_none(),
+        "no month from a forged value"
+    );
+    assert!(answer_for("2026-10").await.is_none());
+    assert!(answer_for("2026-12").await.is_none());
+    // The genuine button still answers its prompt's month, even pressed after the month ends.
+    t.clock.set(utc(2027, 1, 1, 1, 0));
+    let reply = t.press("e0", &met).await;
+    assert_eq!(
+        reply.outcome,
+        Outcome::Done,
+        "{}",
+        reply.message.plain_text()
+    );
+    assert!(reply.message.plain_text().contains("December 2026"));
+    assert!(answer_for("2026-12").await.is_some());
+    assert!(answer_for("2027-01").await.is_none());
+}
 
 const DAY: Duration = Duration::from_secs(86_400);
 

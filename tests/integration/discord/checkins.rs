@@ -74,7 +74,12 @@ async fn prompted(w: &DiscordWorld) -> (String, String, String) {
         "{prompt}"
     );
     assert!(!prompt["embeds"].as_array().unwrap().is_empty());
-    let value = format!("{pair_id}:{MONTH}");
+    // The buttons name the prompt's delivery, which holds its month.
+    let recorded = store::deliveries::prompts_for(w.app.store.pool(), &pair_id)
+        .await
+        .unwrap();
+    assert_eq!(recorded[0].month.as_deref(), Some(MONTH));
+    let value = format!("{pair_id}:{}", recorded[0].delivery_id);
     assert_eq!(
         payloads::custom_ids(prompt),
         vec![

@@ -60,7 +60,16 @@ async fn check_in(t: &SlackTest) {
         text.contains("<@UMENTOR>") && text.contains("<@UMENTEE>"),
         "{text}"
     );
-    let value = format!("{}:{MONTH}", pair.id);
+    // Where the prompt went, as the scheduler recorded it: what chat.update needs. The buttons
+    // name the prompt's delivery, which holds its month.
+    let recorded = store::deliveries::prompts_for(db, &pair.id).await.unwrap();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(
+        recorded[0].month.as_deref(),
+        Some(MONTH),
+        "stored with the delivery"
+    );
+    let value = format!("{}:{}", pair.id, recorded[0].delivery_id);
     assert_eq!(
         buttons(&json_param(prompt, "blocks")),
         [
@@ -69,10 +78,10 @@ async fn check_in(t: &SlackTest) {
             ("checkin.help".to_string(), value.clone()),
         ]
     );
-    // Where the prompt went, as the scheduler recorded it: what chat.update needs.
-    let recorded = store::deliveries::prompts_for(db, &pair.id).await.unwrap();
-    assert_eq!(recorded.len(), 1);
-    let (_, at_channel, ts) = recorded[0].clone();
+    let (at_channel, ts) = (
+        recorded[0].channel_id.clone(),
+        recorded[0].message_id.clone(),
+    );
     assert_eq!(at_channel, channel);
     assert!(ts.starts_with("1700000000."), "a Slack ts: {ts}");
     let on = Some((channel.as_str(), ts.as_str()));
