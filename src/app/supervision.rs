@@ -98,10 +98,9 @@ impl SchedulerPulse {
             .map(Timestamp)
     }
 
-    /// Why the scheduler counts as stalled at `now`: no pass has completed for
-    /// [`STALLED_AFTER_PASSES`] intervals since the loop started. `None` when it is healthy, or
-    /// when no loop runs in this process (the demo, `tandem admin`).
-    pub fn stalled(&self, now: Timestamp) -> Option<String> {
+    /// How long the scheduler has gone without completing a pass at `now`: since the last one,
+    /// or since the loop started when none has. `None` when no loop runs in this process.
+    pub fn quiet_for(&self, now: Timestamp) -> Option<Duration> {
         let started = self.started_at.load(Ordering::SeqCst);
         if started == 0 {
             return None;
@@ -109,8 +108,17 @@ impl SchedulerPulse {
         let since = self
             .last_completed()
             .map_or(started, |at| at.0.max(started));
+        Some(Duration::from_millis(
+            now.0.saturating_sub(since).max(0) as u64
+        ))
+    }
+
+    /// Why the scheduler counts as stalled at `now`: no pass has completed for
+    /// [`STALLED_AFTER_PASSES`] intervals since the loop started. `None` when it is healthy, or
+    /// when no loop runs in this process (the demo, `tandem admin`).
+    pub fn stalled(&self, now: Timestamp) -> Option<String> {
+        let quiet = self.quiet_for(now)?.as_millis() as i64;
         let limit = (PASS_EVERY * STALLED_AFTER_PASSES).as_millis() as i64;
-        let quiet = now.0.saturating_sub(since);
         (quiet > limit).then(|| match self.last_completed() {
             Some(_) => format!(
                 "scheduler stalled: no pass completed for {} s",

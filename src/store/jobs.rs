@@ -38,7 +38,8 @@ pub enum JobKind {
     CalendarLinks,
 }
 
-const KINDS: [JobKind; 14] = [
+/// Every kind, for parsing and for `/metrics`'s zeroed series.
+pub const KINDS: [JobKind; 14] = [
     JobKind::SurveyInvitation,
     JobKind::SurveyReminder,
     JobKind::SurveyClose,

@@ -12,6 +12,7 @@ mod fuzz_corpora;
 mod import;
 mod isolation;
 mod meetups;
+mod metrics;
 mod migrations;
 mod pairing;
 mod pileups;

@@ -172,10 +172,7 @@ impl TestApp {
     /// GETs a path from the HTTP router: status and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
         use tower::ServiceExt;
-        let handle = metrics_exporter_prometheus::PrometheusBuilder::new()
-            .build_recorder()
-            .handle();
-        let router = tandem::adapters::http::router(self.app.clone(), handle);
+        let router = tandem::adapters::http::router(self.app.clone(), metrics_handle());
         let request = axum::http::Request::get(path)
             .body(axum::body::Body::empty())
             .unwrap();
@@ -192,6 +189,20 @@ impl TestApp {
     pub async fn coordinator(&self, text: &str) -> String {
         self.mentoring("gina", text).await.message.plain_text()
     }
+}
+
+/// The test binary's metrics recorder, installed once as `tandem run` installs its own: every
+/// test's counts land in it.
+pub fn metrics_handle() -> metrics_exporter_prometheus::PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> =
+        std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            metrics_exporter_prometheus::PrometheusBuilder::new()
+                .install_recorder()
+                .expect("install the metrics recorder")
+        })
+        .clone()
 }
 
 /// A console platform whose posts can fail on cue or hang (a stopped instance), for the

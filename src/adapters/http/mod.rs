@@ -10,13 +10,18 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::app::App;
 
+pub mod metrics;
+
 #[derive(Clone)]
 struct HttpState {
     app: App,
     metrics: PrometheusHandle,
 }
 
+/// The common routes. Every metrics series is created here, so `/metrics` lists them all from the
+/// first scrape (`metrics` must be the installed recorder's handle).
 pub fn router(app: App, metrics: PrometheusHandle) -> Router {
+    metrics::register();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
@@ -52,6 +57,7 @@ async fn healthz(State(state): State<HttpState>) -> (StatusCode, String) {
 }
 
 async fn metrics_text(State(state): State<HttpState>) -> String {
+    metrics::observe(&state.app);
     state.metrics.render()
 }
 
