@@ -82,10 +82,13 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
     }
     let sweeper = tokio::spawn(sweep_spaces(app.clone()));
     let scheduler = tokio::spawn(run_scheduler(app.clone()));
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the HTTP server stopped")?;
+    http::serve::serve(
+        listener,
+        router,
+        config.listener_limits(),
+        shutdown_signal(),
+    )
+    .await;
     sweeper.abort();
     scheduler.abort();
     if let Some(socket_mode) = socket_mode {

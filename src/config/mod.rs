@@ -61,6 +61,15 @@ pub struct RunConfig {
     #[arg(long, env = "TANDEM_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
+    /// Seconds a client has to send its request headers, and between pieces of a body, before
+    /// its connection is dropped.
+    #[arg(long, env = "TANDEM_HTTP_READ_TIMEOUT_SECS", default_value_t = 30)]
+    pub http_read_timeout_secs: u64,
+
+    /// HTTP connections open at once; further clients wait until one closes.
+    #[arg(long, env = "TANDEM_HTTP_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub http_max_connections: usize,
+
     /// Bootstrap coordinators, e.g. `slack:U012AB,discord:80351110224678912`.
     #[arg(long, env = "TANDEM_COORDINATORS", value_parser = parse_coordinators, default_value = "")]
     pub coordinators: Coordinators,
@@ -102,6 +111,16 @@ impl RunConfig {
             warnings.extend(api_base::check(setting, base, self.allow_http_api)?);
         }
         Ok(warnings)
+    }
+}
+
+impl RunConfig {
+    /// What the HTTP listener holds clients to.
+    pub fn listener_limits(&self) -> crate::adapters::http::serve::ListenerLimits {
+        crate::adapters::http::serve::ListenerLimits {
+            read_timeout: Duration::from_secs(self.http_read_timeout_secs.max(1)),
+            max_connections: self.http_max_connections.max(1),
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use crate::app::App;
 
 pub mod metrics;
+pub mod serve;
 
 #[derive(Clone)]
 struct HttpState {

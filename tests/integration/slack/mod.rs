@@ -7,6 +7,7 @@ mod fake;
 mod fake_socket;
 mod files;
 mod flows;
+mod listener;
 mod manifest;
 mod outbound;
 mod posts;
@@ -167,14 +168,7 @@ impl SlackTest {
 
     /// Any slash command, typed by `user` in `channel`.
     pub async fn slash(&self, command: &str, user: &str, channel: &str, text: &str) -> Value {
-        let n = self.next_id();
-        let fields = json!({
-            "token": "legacy", "team_id": "T0FAKE", "team_domain": "fake", "channel_id": channel,
-            "channel_name": "somewhere", "user_id": user, "user_name": user.to_lowercase(),
-            "command": command, "text": text, "api_app_id": "A0FAKE",
-            "response_url": self.fake.response_url(&format!("cmd{n}")),
-            "trigger_id": format!("{n}.1.trigger"),
-        });
+        let fields = self.slash_fields(command, user, channel, text);
         match &self.socket {
             None => {
                 let body = serde_urlencoded::to_string(fields.as_object().unwrap()).unwrap();
@@ -183,10 +177,22 @@ impl SlackTest {
                     .1
             }
             Some(socket) => socket
-                .envelope(&format!("env{n}"), "slash_commands", fields)
+                .envelope(&format!("env{}", self.next_id()), "slash_commands", fields)
                 .await["payload"]
                 .clone(),
         }
+    }
+
+    /// The fields of a slash command as Slack posts them, each with its own trigger.
+    pub fn slash_fields(&self, command: &str, user: &str, channel: &str, text: &str) -> Value {
+        let n = self.next_id();
+        json!({
+            "token": "legacy", "team_id": "T0FAKE", "team_domain": "fake", "channel_id": channel,
+            "channel_name": "somewhere", "user_id": user, "user_name": user.to_lowercase(),
+            "command": command, "text": text, "api_app_id": "A0FAKE",
+            "response_url": self.fake.response_url(&format!("cmd{n}")),
+            "trigger_id": format!("{n}.1.trigger"),
+        })
     }
 
     /// Presses a button on a message Tandem sent to `user`; replies go to response `reply_to`.
