@@ -23,6 +23,8 @@ const SPACE_SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
 /// How long inbound request keys are remembered: far longer than Slack's 5-minute signature
 /// window and its event retries.
 const INBOUND_MEMORY: Duration = Duration::from_secs(24 * 3600);
+/// How long the stop waits for database connections still in use.
+const STORE_CLOSE_GRACE: Duration = Duration::from_secs(5);
 /// Workers sending deliveries at once; the platforms' pacing, not this, sets the rate.
 const WORKERS: usize = 4;
 
@@ -94,7 +96,14 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
     if let Some(socket_mode) = socket_mode {
         socket_mode.abort();
     }
-    app.store.close().await;
+    // Work still holding a database connection (a late answer to a command) must not hold up
+    // the stop either.
+    if tokio::time::timeout(STORE_CLOSE_GRACE, app.store.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopped without waiting for database connections still in use");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -120,6 +120,7 @@ impl RunConfig {
         crate::adapters::http::serve::ListenerLimits {
             read_timeout: Duration::from_secs(self.http_read_timeout_secs.max(1)),
             max_connections: self.http_max_connections.max(1),
+            ..Default::default()
         }
     }
 }

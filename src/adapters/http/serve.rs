@@ -26,6 +26,9 @@ pub struct ListenerLimits {
     pub read_timeout: Duration,
     /// Connections open at once; further clients wait in the kernel's backlog.
     pub max_connections: usize,
+    /// After the stop signal, how long requests in flight may take to finish before the
+    /// connections still open are dropped.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ListenerLimits {
@@ -33,12 +36,14 @@ impl Default for ListenerLimits {
         ListenerLimits {
             read_timeout: Duration::from_secs(30),
             max_connections: 1024,
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the requests in flight
-/// finish.
+/// finish for up to [`ListenerLimits::shutdown_grace`] and drops whatever is still open, so a
+/// stalled client cannot hold up a stop.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -84,5 +89,14 @@ pub async fn serve(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = connections.len(),
+            "dropping HTTP connections still open after the shutdown grace"
+        );
+    }
+    connections.shutdown().await;
 }

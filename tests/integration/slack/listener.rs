@@ -21,7 +21,6 @@ const ACK_WITHIN: Duration = Duration::from_secs(3);
 /// A running listener; dropping `stop` asks it to stop.
 pub struct Served {
     pub addr: SocketAddr,
-    #[allow(dead_code)]
     pub stop: oneshot::Sender<()>,
     pub task: tokio::task::JoinHandle<()>,
 }
@@ -136,6 +135,7 @@ async fn a_full_listener_serves_the_next_client_once_a_slot_frees() {
     let limits = ListenerLimits {
         read_timeout: Duration::from_secs(1),
         max_connections: 2,
+        ..ListenerLimits::default()
     };
     let served = start(t.router.clone(), limits).await;
     let first = stalled(served.addr, true).await;
@@ -152,4 +152,29 @@ async fn a_full_listener_serves_the_next_client_once_a_slot_frees() {
         "the third client waited for a free slot"
     );
     served.task.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_ends_in_bounded_time_with_stalled_clients_open() {
+    let t = SlackTest::http(TestDb::sqlite().await).await;
+    // Far longer than the bound below: only the shutdown grace can end these connections.
+    let limits = ListenerLimits {
+        read_timeout: Duration::from_secs(600),
+        shutdown_grace: Duration::from_millis(200),
+        ..ListenerLimits::default()
+    };
+    let served = start(t.router.clone(), limits).await;
+    let mut in_headers = stalled(served.addr, true).await;
+    let mut in_body = stalled(served.addr, false).await;
+    // A request answered on the way in shows both stalled clients were accepted before the stop.
+    let (status, _) = signed_help(&t, served.addr).await;
+    assert_eq!(status, 200);
+    served.stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), served.task)
+        .await
+        .expect("the listener stops within the grace, not the read timeout")
+        .unwrap();
+    let bound = Duration::from_secs(5);
+    assert!(closed_by_server(&mut in_headers, bound).await);
+    assert!(closed_by_server(&mut in_body, bound).await);
 }
