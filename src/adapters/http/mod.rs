@@ -23,12 +23,52 @@ struct HttpState {
 /// first scrape (`metrics` must be the installed recorder's handle).
 pub fn router(app: App, metrics: PrometheusHandle) -> Router {
     metrics::register();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_text))
+    let share = unauthenticated_share(&app);
+    let calendar = Router::new()
         .route("/calendar/webinars/{file}", get(webinar_ics))
         .route("/calendar/{file}", get(intake_ics))
+        .route_layer(at_most(share));
+    Router::new()
+        .route("/healthz", get(healthz).route_layer(at_most(share)))
+        .route("/metrics", get(metrics_text))
+        .merge(calendar)
         .with_state(HttpState { app, metrics })
+}
+
+/// Requests at once for each group of routes anyone may call (`/healthz`, the calendar files):
+/// a fifth of the database pool, at least one, so together they always leave connections for
+/// the platforms' acknowledgements.
+fn unauthenticated_share(app: &App) -> usize {
+    (app.store.pool().options().get_max_connections() as usize / 5).max(1)
+}
+
+/// Lets `max` requests through at once (shared by every route it is on) and answers the rest
+/// `503` at once instead of queueing them for the database.
+fn at_most(
+    max: usize,
+) -> impl tower::Layer<
+    axum::routing::Route,
+    Service = impl tower::Service<
+        axum::extract::Request,
+        Response = axum::response::Response,
+        Error = std::convert::Infallible,
+        Future = impl Send + 'static,
+    > + Clone
+              + Send
+              + Sync
+              + 'static,
+> + Clone
++ Send
++ Sync
++ 'static {
+    tower::ServiceBuilder::new()
+        .layer(axum::error_handling::HandleErrorLayer::new(busy))
+        .layer(tower::load_shed::LoadShedLayer::new())
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(max))
+}
+
+async fn busy(_: tower::BoxError) -> (StatusCode, &'static str) {
+    (StatusCode::SERVICE_UNAVAILABLE, "busy, try again shortly\n")
 }
 
 /// How long `/healthz` waits for the database.

@@ -178,3 +178,85 @@ async fn a_stop_ends_in_bounded_time_with_stalled_clients_open() {
     assert!(closed_by_server(&mut in_headers, bound).await);
     assert!(closed_by_server(&mut in_body, bound).await);
 }
+
+/// PostgreSQL only: a lock on `webinars` holds each calendar request on its database connection,
+/// as a slow query would, which SQLite's readers cannot be made to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_calendar_requests_leave_the_pool_to_acknowledgements() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let t = SlackTest::http(db).await;
+    let router = tandem::adapters::http::router(t.app.clone(), crate::support::metrics_handle())
+        .merge(t.router.clone());
+    let pool = t.app.store.pool().clone();
+    // The operator's key opens every feed (a feed without a key is a 404 before any query).
+    let key = tandem::store::calendar_keys::key_for(
+        &pool,
+        tandem::store::calendar_keys::OPERATOR,
+        "listener-test-key",
+        crate::support::test_now(),
+    )
+    .await
+    .unwrap();
+    let mut lock = pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE webinars IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let feeds: Vec<_> = (0..40)
+        .map(|_| {
+            let request = axum::http::Request::get(format!("/calendar/all.ics?key={key}"))
+                .body(axum::body::Body::empty())
+                .unwrap();
+            tokio::spawn(tower::ServiceExt::oneshot(router.clone(), request))
+        })
+        .collect();
+    let waiting = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let held = async {
+        while waiting().await < 2 {
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), held)
+        .await
+        .expect("calendar requests waiting on the lock");
+    let fields = t.slash_fields("/mentoring", "UCOORD", "CGENERAL", "help");
+    let body = serde_urlencoded::to_string(fields.as_object().unwrap()).unwrap();
+    let ts = t.clock_seconds().to_string();
+    let signature = verify::sign(&SecretString::from(SECRET), &ts, body.as_bytes());
+    let request = axum::http::Request::post("/slack/commands")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", ts)
+        .header("x-slack-signature", signature)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let ack = tokio::time::timeout(
+        ACK_WITHIN,
+        tower::ServiceExt::oneshot(router.clone(), request),
+    )
+    .await
+    .expect("acknowledged within 3 s while the calendar requests wait")
+    .unwrap();
+    assert_eq!(ack.status(), 200);
+    lock.rollback().await.unwrap();
+    let mut statuses = Vec::new();
+    for feed in feeds {
+        statuses.push(feed.await.unwrap().unwrap().status().as_u16());
+    }
+    assert!(
+        statuses.contains(&503),
+        "the rest were turned away: {statuses:?}"
+    );
+    assert!(
+        statuses.contains(&200),
+        "those let through were answered: {statuses:?}"
+    );
+}
