@@ -6,10 +6,11 @@
 #![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
 
 use crate::adapters::json;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use hashlink::LruCache;
 use reqwest::header::{AUTHORIZATION, HeaderMap, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -31,6 +32,9 @@ const ATTEMPTS: usize = 4;
 const TIMEOUT: Duration = Duration::from_secs(15);
 /// Discord's JSON error code for a webhook (or interaction token) it does not know.
 const UNKNOWN_WEBHOOK: u64 = 10015;
+/// Routes and buckets remembered at most: each interaction's webhook token and each channel
+/// makes a new one, so the least recently used are forgotten (at worst, one extra 429).
+const BUCKETS_KEPT: usize = 4096;
 
 /// Why a call failed. `status` and `code` are Discord's; the token is never in here.
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
@@ -147,8 +151,8 @@ struct Limits {
     /// When the next request may leave (global pacing, pushed back by a global 429).
     next_slot: Instant,
     /// Route key → Discord's bucket hash, learned from `X-RateLimit-Bucket`.
-    bucket_of: HashMap<String, String>,
-    buckets: HashMap<String, Bucket>,
+    bucket_of: LruCache<String, String>,
+    buckets: LruCache<String, Bucket>,
     invalid: VecDeque<Instant>,
     /// When the paced requests of the last second left.
     sent: VecDeque<Instant>,
@@ -158,10 +162,19 @@ impl Limits {
     /// A bucket is Discord's hash plus the route's major parameter; until Discord names the hash,
     /// the route itself.
     fn key(&self, route: &str) -> String {
-        match self.bucket_of.get(route) {
+        match self.bucket_of.peek(route) {
             Some(hash) => format!("{hash} {}", major_of(route)),
             None => route.to_string(),
         }
+    }
+
+    /// The route's bucket, made if new (forgetting the least recently used past the cap).
+    fn bucket(&mut self, route: &str) -> &mut Bucket {
+        let key = self.key(route);
+        if self.buckets.get(&key).is_none() {
+            self.buckets.insert(key.clone(), Bucket::default());
+        }
+        self.buckets.entry(key).or_insert_with(Bucket::default)
     }
 }
 
@@ -222,8 +235,8 @@ impl Rest {
             window_max: (per_second.floor() as usize).saturating_sub(2).max(1),
             limits: Mutex::new(Limits {
                 next_slot: Instant::now(),
-                bucket_of: HashMap::new(),
-                buckets: HashMap::new(),
+                bucket_of: LruCache::new(BUCKETS_KEPT),
+                buckets: LruCache::new(BUCKETS_KEPT),
                 invalid: VecDeque::new(),
                 sent: VecDeque::new(),
             }),
@@ -353,8 +366,7 @@ impl Rest {
                 if limits.invalid.len() >= INVALID_BUDGET {
                     return Err(RestError::HoldingBack);
                 }
-                let key = limits.key(route);
-                let bucket = limits.buckets.entry(key).or_default();
+                let bucket = limits.bucket(route);
                 match (bucket.remaining, bucket.reset_at) {
                     (Some(0), Some(reset)) if reset > now => Turn::Bucket(reset - now),
                     (remaining, reset) => {
@@ -432,8 +444,7 @@ impl Rest {
         if let Some(hash) = header("x-ratelimit-bucket") {
             limits.bucket_of.insert(route.to_string(), hash);
         }
-        let key = limits.key(route);
-        let bucket = limits.buckets.entry(key).or_default();
+        let bucket = limits.bucket(route);
         if let Some(n) = remaining {
             bucket.remaining = Some(n);
         }
@@ -455,8 +466,7 @@ impl Rest {
             limits.next_slot = limits.next_slot.max(Instant::now() + wait);
             tracing::warn!(wait = ?wait, "Discord global rate limit hit");
         } else {
-            let key = limits.key(route);
-            let bucket = limits.buckets.entry(key).or_default();
+            let bucket = limits.bucket(route);
             bucket.remaining = Some(0);
             bucket.reset_at = Some(Instant::now() + wait);
             tracing::debug!(route, wait = ?wait, "Discord route rate limit hit");
@@ -587,6 +597,33 @@ mod tests {
         assert!(
             !key.contains(&token) && key.starts_with("PATCH /webhooks/7/#"),
             "{key}"
+        );
+    }
+
+    /// Every interaction's webhook token and every channel is a route of its own: the routes and
+    /// buckets remembered stay within the cap, and the newest are the ones kept.
+    #[test]
+    fn remembered_routes_and_buckets_are_capped() {
+        let rest = Rest::new(None, SecretString::from("token")).unwrap();
+        let route = |i: usize| route_key(&Method::POST, &format!("/channels/{i}/messages"));
+        for i in 0..BUCKETS_KEPT + 100 {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-ratelimit-bucket", format!("hash{i}").parse().unwrap());
+            headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+            headers.insert("x-ratelimit-reset-after", "60".parse().unwrap());
+            rest.learn(&route(i), &headers);
+        }
+        let limits = rest.limits.lock().unwrap();
+        assert_eq!(limits.bucket_of.len(), BUCKETS_KEPT);
+        assert_eq!(limits.buckets.len(), BUCKETS_KEPT);
+        let newest = route(BUCKETS_KEPT + 99);
+        assert_eq!(
+            limits.buckets.peek(&limits.key(&newest)).unwrap().remaining,
+            Some(0)
+        );
+        assert!(
+            limits.bucket_of.peek(&route(0)).is_none(),
+            "the oldest is forgotten"
         );
     }
 

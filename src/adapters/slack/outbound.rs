@@ -8,10 +8,11 @@
 
 use std::future::Future;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use hashlink::LruCache;
 use secrecy::{ExposeSecret, SecretString};
 use slack_morphism::errors::*;
 use slack_morphism::prelude::*;
@@ -90,18 +91,42 @@ struct Pacing {
     /// upload itself: Tier 4 (100+/min).
     tier4: DefaultDirectRateLimiter,
     /// chat.postMessage / chat.update: about one per second per channel, short bursts allowed.
-    per_channel: DefaultKeyedRateLimiter<String>,
+    /// Past [`CHANNELS_PACED`] channels the least recently used one's pace is forgotten.
+    per_channel: Mutex<LruCache<String, Arc<DefaultDirectRateLimiter>>>,
+}
+
+/// Channels whose pace is remembered at once: far more than post at once, so forgetting the
+/// least recently used one never lets a burst through in practice.
+const CHANNELS_PACED: usize = 4096;
+
+/// About one message per second per channel, bursts of three.
+fn channel_quota() -> Quota {
+    let burst = NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN);
+    Quota::per_second(NonZeroU32::MIN).allow_burst(burst)
 }
 
 impl Pacing {
     fn new() -> Self {
-        let burst = NonZeroU32::new(3).unwrap_or(NonZeroU32::MIN);
         Pacing {
             tier2: RateLimiter::direct(per_minute(20)),
             tier3: RateLimiter::direct(per_minute(50)),
             tier4: RateLimiter::direct(per_minute(100)),
-            per_channel: RateLimiter::keyed(Quota::per_second(NonZeroU32::MIN).allow_burst(burst)),
+            per_channel: Mutex::new(LruCache::new(CHANNELS_PACED)),
         }
+    }
+
+    /// The channel's pacer, made if new.
+    fn channel(&self, channel: &str) -> Arc<DefaultDirectRateLimiter> {
+        let mut paced = self
+            .per_channel
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(limiter) = paced.get(channel) {
+            return limiter.clone();
+        }
+        let limiter = Arc::new(RateLimiter::direct(channel_quota()));
+        paced.insert(channel.to_string(), limiter.clone());
+        limiter
     }
 
     async fn wait(&self, method: &str, channel: Option<&str>) {
@@ -120,7 +145,7 @@ impl Pacing {
                 | "files.completeUploadExternal",
                 _,
             ) => self.tier4.until_ready().await,
-            (_, Some(channel)) => self.per_channel.until_key_ready(&channel.to_string()).await,
+            (_, Some(channel)) => self.channel(channel).until_ready().await,
             _ => {}
         }
     }
@@ -241,6 +266,23 @@ pub fn code(err: &ChatError) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn paced_channels_are_capped() {
+        let pacing = Pacing::new();
+        for i in 0..CHANNELS_PACED + 100 {
+            pacing
+                .wait("chat.postMessage", Some(&format!("C{i}")))
+                .await;
+        }
+        let paced = pacing.per_channel.lock().unwrap();
+        assert_eq!(paced.len(), CHANNELS_PACED);
+        assert!(paced.peek(&format!("C{}", CHANNELS_PACED + 99)).is_some());
+        assert!(
+            paced.peek("C0").is_none(),
+            "the least recently used is forgotten"
+        );
+    }
 
     #[test]
     fn slack_errors_are_sorted() {
