@@ -42,6 +42,10 @@ pub enum CliCommand {
     Admin(AdminArgs),
     /// Apply the database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Check a deployment (database, tokens, scopes, permissions, modes, public URL, announcement
+    /// channels) with the same settings as `tandem run`, one line per check; exit status 0 only
+    /// when nothing needs fixing.
+    Doctor(Box<RunConfig>),
     /// Make the pairs in a roster (CSV, one pair a row): `tandem import roster.csv --dry-run`.
     Import(ImportArgs),
     /// Look at the schedules: `tandem schedule list`, `tandem schedule next --count 10`.
@@ -175,7 +179,7 @@ impl Cli {
     /// `main` to log once logging is set up.
     pub fn warnings(&self) -> Vec<String> {
         let database = match &self.command {
-            CliCommand::Run(config) => Some(&config.database),
+            CliCommand::Run(config) | CliCommand::Doctor(config) => Some(&config.database),
             CliCommand::Admin(args) => Some(&args.database),
             CliCommand::Migrate(db) => Some(db),
             CliCommand::Import(args) => Some(&args.database),
@@ -214,6 +218,14 @@ pub async fn main(cli: Cli) -> anyhow::Result<()> {
                 crate::adapters::discord::invite::invite_url(application_id)
             );
             Ok(())
+        }
+        CliCommand::Doctor(config) => {
+            let mut out = std::io::stdout();
+            if crate::doctor::doctor(&config, &mut out).await? {
+                Ok(())
+            } else {
+                anyhow::bail!("some checks need fixing (the lines marked FIX above)")
+            }
         }
         CliCommand::Migrate(db) => {
             Store::open(&db.database_url).await?;

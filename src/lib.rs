@@ -12,6 +12,7 @@ pub mod cli_surveys;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod doctor;
 pub mod domain;
 pub mod fuzzing;
 pub mod messages;

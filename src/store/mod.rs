@@ -176,6 +176,22 @@ impl Store {
         })
     }
 
+    /// Versions of the shipped migrations not yet applied to this database (all of them on a
+    /// new one), for `tandem doctor`.
+    pub async fn pending_migrations(&self) -> anyhow::Result<Vec<i64>> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(&self.pool)
+                .await
+                .unwrap_or_default();
+        Ok(migrator(self.backend)
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .map(|m| m.version)
+            .filter(|v| !applied.contains(v))
+            .collect())
+    }
+
     pub async fn migrate(&self) -> anyhow::Result<()> {
         migrator(self.backend)
             .run(&self.pool)

@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod discord;
 mod docs;
+mod doctor;
 mod fuzz_corpora;
 mod import;
 mod isolation;

@@ -2,6 +2,7 @@
 //! interactions) turning interactions into invocations of the app. Verifies, decodes,
 //! acknowledges and renders; holds no business rules (those stay in `app`).
 
+pub mod checkup;
 pub mod commands;
 pub mod endpoint;
 pub mod form;

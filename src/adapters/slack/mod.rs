@@ -3,6 +3,7 @@
 //! implements the Chat port; every rule about the program stays in the app.
 
 mod chat;
+pub mod checkup;
 pub mod decode;
 pub mod inbound;
 pub mod manifest;

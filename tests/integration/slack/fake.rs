@@ -59,6 +59,10 @@ struct Channel {
     name: String,
     purpose: String,
     members: Vec<String>,
+    /// A channel that existed before Tandem (an announcement channel): public, and the bot is
+    /// in it only once invited.
+    public: bool,
+    bot_in: bool,
 }
 
 /// A message as it stands in a channel; `thread_ts` set for a reply in a thread.
@@ -492,6 +496,8 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
                 name,
                 purpose: String::new(),
                 members: vec![],
+                public: false,
+                bot_in: true,
             };
             let body = json!({ "channel": channel_json(&channel) });
             w.channels.push(channel);
@@ -599,6 +605,30 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
             ok(json!({ "channel": channel, "ts": ts, "message": message }))
         }
         "chat.postEphemeral" => ok(json!({ "message_ts": format!("1700000000.{n:06}") })),
+        "conversations.info" => {
+            let Some(c) = w.channels.iter().find(|c| c.id == s("channel")) else {
+                return err("channel_not_found");
+            };
+            // Its page: channels:read for a public channel, groups:read for a private one; a
+            // private channel the bot is not in is not found at all.
+            let needs = if c.public {
+                "channels:read"
+            } else {
+                "groups:read"
+            };
+            if !w.scopes.split(',').any(|g| g == needs) {
+                return err("missing_scope");
+            }
+            if !c.public && !c.bot_in {
+                return err("channel_not_found");
+            }
+            let mut channel = channel_json(c);
+            channel["is_member"] = json!(c.bot_in);
+            channel["is_private"] = json!(!c.public);
+            channel["is_channel"] = json!(c.public);
+            channel["is_group"] = json!(!c.public);
+            ok(json!({ "channel": channel }))
+        }
         "conversations.history" => {
             let channel = s("channel");
             let known =
@@ -878,6 +908,20 @@ impl FakeSlack {
             name: name.into(),
             purpose: String::new(),
             members: vec![],
+            public: true,
+            bot_in: true,
+        });
+    }
+
+    /// A private channel the bot was never invited to.
+    pub fn add_private_channel_without_the_bot(&self, id: &str, name: &str) {
+        self.world.lock().unwrap().channels.push(Channel {
+            id: id.into(),
+            name: name.into(),
+            purpose: String::new(),
+            members: vec![],
+            public: false,
+            bot_in: false,
         });
     }
 

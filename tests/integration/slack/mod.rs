@@ -3,7 +3,7 @@
 
 mod calendar_flows;
 mod checkins;
-mod fake;
+pub mod fake;
 mod fake_socket;
 mod files;
 mod flows;
