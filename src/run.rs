@@ -54,6 +54,12 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
     }
     let mut settings = config.program.settings(Some(config.listen));
     settings.worker = config.instance();
+    if slack.as_ref().is_some_and(Slack::verify_posts_switched_off) {
+        let scopes = crate::adapters::slack::manifest::VERIFY_SCOPES.join(", ");
+        settings
+            .switched_off
+            .push(crate::messages::slack_posts_unverified(&scopes));
+    }
     let app = App::new(store, Arc::new(SystemClock), chats, settings);
     app.bootstrap_coordinators(&config.coordinators.0).await?;
     let taken = app

@@ -175,6 +175,7 @@ impl App {
             &failed,
             &failed_jobs,
             missed,
+            &self.settings.switched_off,
         )))
     }
 

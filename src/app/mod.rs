@@ -55,6 +55,9 @@ pub struct Settings {
     pub webinar_reminders: Vec<std::time::Duration>,
     /// Where people reach this instance's HTTP routes, for "Add to calendar" links.
     pub public_url: String,
+    /// Features switched off at start because the install lacks a scope or permission they
+    /// need, each said in a sentence: shown in `/mentoring status`.
+    pub switched_off: Vec<String>,
 }
 
 impl Default for Settings {
@@ -65,6 +68,7 @@ impl Default for Settings {
             worker: format!("worker-{}", crate::domain::new_id()),
             webinar_reminders: crate::domain::calendar::DEFAULT_REMINDERS.to_vec(),
             public_url: "http://127.0.0.1:8080".to_string(),
+            switched_off: Vec::new(),
         }
     }
 }

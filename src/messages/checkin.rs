@@ -230,6 +230,7 @@ pub fn status(
     failed: &[(String, Timestamp, String)],
     failed_jobs: &[FailedJob],
     missed: i64,
+    switched_off: &[String],
 ) -> Message {
     let mut message = Message::new().line(
         Text::new()
@@ -307,6 +308,9 @@ pub fn status(
              or a newer one was due at the same time."
         ));
     }
+    for feature in switched_off {
+        message = message.line(format!("Switched off for lack of a permission: {feature}"));
+    }
     message
 }
 
@@ -328,4 +332,12 @@ fn job_words(kind: &str) -> &str {
         "calendar_links" => "new calendar links",
         other => other,
     }
+}
+
+/// `/mentoring status`'s line when verified Slack posts were asked for but cannot be had.
+pub fn slack_posts_unverified(scopes: &str) -> String {
+    format!(
+        "Slack posts are not verified (TANDEM_SLACK_VERIFY_POSTS is on, but the app lacks \
+         {scopes}; add them and reinstall the app)."
+    )
 }

@@ -23,6 +23,7 @@ on_both_backends!(
     a_skipped_local_time_still_gets_its_check_in,
     answers_by_button_and_by_keyboard,
     quiet_pairs_come_first_in_status,
+    status_names_features_switched_off,
     racing_workers_never_send_twice,
     a_second_instance_finishes_what_a_stopped_one_started,
     a_restarted_instance_takes_its_own_deliveries_back_at_once,
@@ -563,4 +564,20 @@ impl TestApp {
         use tandem::clock::Clock;
         self.clock.now()
     }
+}
+
+/// A feature switched off at start for lack of a scope is named in `/mentoring status`.
+async fn status_names_features_switched_off(db: TestDb) {
+    let mut t = TestApp::new(db).await;
+    program(&t, 1).await;
+    let said = t.coordinator("status").await;
+    assert!(!said.contains("Switched off"), "{said}");
+    t.app.settings.switched_off = vec![tandem::messages::slack_posts_unverified(
+        "channels:history, groups:history, im:history",
+    )];
+    let said = t.coordinator("status").await;
+    assert!(
+        said.contains("Switched off for lack of a permission: Slack posts are not verified"),
+        "{said}"
+    );
 }

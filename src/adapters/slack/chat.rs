@@ -55,6 +55,11 @@ impl SlackChat {
         SlackChat { out, verify_posts }
     }
 
+    /// Whether a lost post is looked up before it is made again.
+    pub fn verifies_posts(&self) -> bool {
+        self.verify_posts
+    }
+
     /// Answers through a command's or click's `response_url`: a private message, or the clicked
     /// message replaced (the only way to change an ephemeral message). A private answer says
     /// `response_type: ephemeral` outright: a click on a message in a pair's channel must not

@@ -120,6 +120,12 @@ impl Slack {
         self.chat.clone()
     }
 
+    /// Whether verified posts were asked for (`TANDEM_SLACK_VERIFY_POSTS=on`) but switched off
+    /// because the token lacks the scopes they need.
+    pub fn verify_posts_switched_off(&self) -> bool {
+        self.settings.verify_posts && !self.chat.verifies_posts()
+    }
+
     pub fn inbound(&self, app: App) -> Inbound {
         Inbound::new(app, self.chat.clone(), self.settings.ack_budget)
     }

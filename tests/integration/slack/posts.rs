@@ -139,6 +139,9 @@ async fn a_delivery_attempted_again_is_looked_up_first() {
 #[tokio::test]
 async fn verification_without_its_scopes_is_off_not_fatal() {
     let (fake, slack) = connected(true, false).await;
+    assert!(slack.verify_posts_switched_off());
+    let (_, scoped) = connected(true, true).await;
+    assert!(!scoped.verify_posts_switched_off());
     fake.inject("chat.postMessage", Fault::AnswerLost);
     let lost = slack
         .chat()
