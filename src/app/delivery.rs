@@ -206,6 +206,7 @@ impl App {
             (JobKind::Announcement, _) => self.send_announcement(job, &delivery.recipient).await,
             (JobKind::SurveyClose, _) => Ok(Sent::Skipped("a survey's closing sends nothing")),
             (JobKind::CalendarLinks, _) => self.send_calendar_links(&delivery.recipient).await,
+            (JobKind::SpaceRename, _) => self.rename_space(&delivery.recipient).await,
         }
     }
 

@@ -4,13 +4,15 @@
 
 use serde_json::json;
 
+use super::delivery::Sent;
 use super::people::Named;
 use super::{App, AppResult, Caller, Reply, UserError};
-use crate::chat::Attachment;
+use crate::chat::{Attachment, ChannelRef, MessageRef, SpaceNames};
 use crate::commands::Mention;
-use crate::domain::{Participant, Platform};
+use crate::domain::{Participant, Platform, new_id};
 use crate::messages;
 use crate::store;
+use crate::store::jobs::{Job, JobKind, JobStatus};
 
 /// The confirmation button; its value is the participant id, re-checked on the press.
 pub const FORGET_ACTION: &str = "forget.confirm";
@@ -75,12 +77,60 @@ impl App {
         if coordinators == [person.id.clone()] {
             return Err(UserError::LastCoordinator.into());
         }
-        store::privacy::erase(&mut tx, &person.id, self.now()).await?;
+        let now = self.now();
+        store::privacy::erase(&mut tx, &person.id, now).await?;
+        // Their name also shows on the platforms, in each pair space's name and purpose: a job
+        // renames those, trying again while a platform is down.
+        let rename = Job {
+            id: new_id(),
+            key: format!("space_rename:{}", person.id),
+            kind: JobKind::SpaceRename,
+            target: person.id.clone(),
+            schedule_id: None,
+            due_at: now,
+            created_at: now,
+        };
+        store::jobs::insert_if_new(&mut *tx, &rename, JobStatus::Pending).await?;
         tx.commit().await?;
         tracing::info!(participant = %person.id, "a person's data was erased");
         let mut reply = Reply::private(messages::forgotten(&person.display_name, own));
         reply.replaces = Some(reply.message.clone());
         Ok(reply)
+    }
+
+    /// Renames a pair's space to the names its members go by now (a forgotten one's is neutral).
+    pub(crate) async fn rename_space(&self, pair_id: &str) -> anyhow::Result<Sent> {
+        let db = self.store.pool();
+        let Some(pair) = store::pairs::find(db, pair_id).await? else {
+            return Ok(Sent::Skipped("the pair is gone"));
+        };
+        let Some(space_id) = pair.space_id.clone() else {
+            return Ok(Sent::Skipped("the pair has no space"));
+        };
+        let name = async |id: &str| -> anyhow::Result<String> {
+            Ok(store::participants::find(db, id)
+                .await?
+                .map(|p| p.display_name)
+                .unwrap_or_else(|| store::privacy::FORGOTTEN_NAME.to_string()))
+        };
+        let names = SpaceNames {
+            pair_id: pair.id.clone(),
+            intake_name: store::intakes::find(db, &pair.intake_id)
+                .await?
+                .map(|i| i.name)
+                .unwrap_or_default(),
+            mentor: name(&pair.mentor_id).await?,
+            mentee: name(&pair.mentee_id).await?,
+        };
+        let space = ChannelRef::new(pair.platform, space_id);
+        self.chats
+            .on(pair.platform)?
+            .rename_space(&space, &names)
+            .await?;
+        Ok(Sent::Posted(MessageRef {
+            channel: space,
+            id: String::new(),
+        }))
     }
 
     /// Oneself, or anyone for a coordinator; whether it is oneself.

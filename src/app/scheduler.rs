@@ -221,6 +221,11 @@ impl App {
             }
             JobKind::Announcement => self.announcement_recipients(job).await?,
             JobKind::CalendarLinks => self.calendar_links_recipients().await?,
+            JobKind::SpaceRename => store::pairs::with_space_of(db, &job.target)
+                .await?
+                .into_iter()
+                .map(|p| p.id)
+                .collect(),
         })
     }
 

@@ -46,6 +46,15 @@ pub struct SpaceRequest {
     pub coordinators: Vec<Identity>,
 }
 
+/// The names a pair's space shows, for renaming it when a member's name is erased.
+#[derive(Debug, Clone)]
+pub struct SpaceNames {
+    pub pair_id: String,
+    pub intake_name: String,
+    pub mentor: String,
+    pub mentee: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Member {
     pub identity: Identity,
@@ -146,6 +155,17 @@ pub trait Chat: Send + Sync {
     /// The person's name (and zone, where the platform knows it); `None` when it can't say.
     async fn profile(&self, _user: &Identity) -> Result<Option<Profile>, ChatError> {
         Ok(None)
+    }
+
+    /// Gives the pair's space (made by [`Chat::ensure_private_space`]) a name, and a topic or
+    /// purpose, showing `names`: what a forgotten member's name is replaced with. A platform
+    /// whose spaces show no names has nothing to do.
+    async fn rename_space(
+        &self,
+        _space: &ChannelRef,
+        _names: &SpaceNames,
+    ) -> Result<(), ChatError> {
+        Ok(())
     }
 }
 

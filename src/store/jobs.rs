@@ -36,10 +36,13 @@ pub enum JobKind {
     /// Once, when calendar links began to need a key: each person a keyless link reached gets
     /// their own by DM (target: "all"; made by a migration).
     CalendarLinks,
+    /// A person was forgotten: each pair space showing their name is renamed (target: their
+    /// participant id; recipients: those pairs).
+    SpaceRename,
 }
 
 /// Every kind, for parsing and for `/metrics`'s zeroed series.
-pub const KINDS: [JobKind; 14] = [
+pub const KINDS: [JobKind; 15] = [
     JobKind::SurveyInvitation,
     JobKind::SurveyReminder,
     JobKind::SurveyClose,
@@ -54,6 +57,7 @@ pub const KINDS: [JobKind; 14] = [
     JobKind::WebinarRecording,
     JobKind::WebinarChanged,
     JobKind::CalendarLinks,
+    JobKind::SpaceRename,
 ];
 
 impl JobKind {
@@ -73,6 +77,7 @@ impl JobKind {
             JobKind::MeetupChanged => "meetup_changed",
             JobKind::Announcement => "announcement",
             JobKind::CalendarLinks => "calendar_links",
+            JobKind::SpaceRename => "space_rename",
         }
     }
 

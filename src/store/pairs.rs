@@ -113,6 +113,24 @@ pub async fn list_for_intake<'c, E: Executor<'c, Database = Any>>(
         .collect()
 }
 
+/// Pairs of `participant_id`, ended or not, that have a space on a platform.
+pub async fn with_space_of<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: &str,
+) -> sqlx::Result<Vec<Pair>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM pairs WHERE space_id IS NOT NULL
+         AND (mentor_id = $1 OR mentee_id = $1) ORDER BY created_at, id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(participant_id)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
 /// Active pairs that still have no private space (made again after a platform error or a crash).
 pub async fn without_space<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Vec<Pair>> {
     let sql = format!(

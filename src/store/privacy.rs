@@ -117,10 +117,11 @@ where
 pub const FORGOTTEN_NAME: &str = "Former participant";
 
 /// Erases a person inside the caller's transaction: their active pairs end, their notes, RSVPs,
-/// named survey answers, coordinator roles and pending messages go, and their row keeps only an
-/// id, so nothing links the history that stays to them.
+/// named survey answers, coordinator roles, enrolments and pending messages go, the DM channels
+/// of what was sent to them are cleared, and their row keeps only an id, so nothing links the
+/// history that stays to them.
 pub async fn erase(conn: &mut AnyConnection, id: &str, now: Timestamp) -> sqlx::Result<()> {
-    let statements: [(&str, bool); 10] = [
+    let statements: [(&str, bool); 12] = [
         (
             "UPDATE enrolments SET pair_id = NULL WHERE pair_id IN
              (SELECT id FROM pairs WHERE ended_at IS NULL AND (mentor_id = $1 OR mentee_id = $1))",
@@ -152,6 +153,14 @@ pub async fn erase(conn: &mut AnyConnection, id: &str, now: Timestamp) -> sqlx::
              WHERE status = 'pending' AND (recipient = $1 OR recipient = 'person:' || $1)",
             false,
         ),
+        // A DM channel id is the platform's handle on the person.
+        (
+            "UPDATE deliveries SET channel_id = NULL, message_id = NULL
+             WHERE recipient = $1 OR recipient = 'person:' || $1",
+            false,
+        ),
+        // Not enrolled any more: no later survey, announcement or invitation counts them.
+        ("DELETE FROM enrolments WHERE participant_id = $1", false),
     ];
     for (sql, with_now) in statements {
         let mut query = sqlx::query(sql).bind(id);

@@ -9,6 +9,7 @@ mod demo;
 mod discord;
 mod docs;
 mod doctor;
+mod forgetting;
 mod fuzz_corpora;
 mod import;
 mod isolation;

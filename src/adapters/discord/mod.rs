@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod interactions;
 pub mod invite;
 pub mod outbound;
+pub mod rename;
 pub mod render;
 pub mod spaces;
 mod startup;
@@ -27,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::chat::{
     Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget,
-    SpaceRequest,
+    SpaceNames, SpaceRequest,
 };
 use crate::config::DiscordArgs;
 use crate::domain::{Identity, Platform, new_id};
@@ -274,6 +275,12 @@ impl Chat for Discord {
             .await
             .map_err(RestError::into_chat)?;
         Ok(ChannelRef::new(Platform::Discord, id))
+    }
+
+    async fn rename_space(&self, space: &ChannelRef, names: &SpaceNames) -> Result<(), ChatError> {
+        rename::rename(self.rest(), &space.id, names)
+            .await
+            .map_err(RestError::into_chat)
     }
 
     async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError> {

@@ -228,7 +228,7 @@ async fn find_thread(
 }
 
 /// `mentoring-aroha-ben`: lowercase letters, digits and dashes, as Discord shows text channels.
-fn channel_name(request: &SpaceRequest) -> String {
+pub(super) fn channel_name(request: &SpaceRequest) -> String {
     let slug = |name: &str| -> String {
         let s: String = name
             .to_lowercase()
@@ -264,7 +264,7 @@ fn thread_suffix(pair_id: &str) -> String {
 }
 
 /// Threads have no topic, so the name ends with part of the pair id to find it again.
-fn thread_name(request: &SpaceRequest) -> String {
+pub(super) fn thread_name(request: &SpaceRequest) -> String {
     format!(
         "{}{}",
         channel_name(request),

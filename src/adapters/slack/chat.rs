@@ -10,7 +10,7 @@ use super::outbound::{Outbound, outcome_unknown};
 use super::{render, spaces};
 use crate::chat::{
     Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget,
-    SpaceRequest,
+    SpaceNames, SpaceRequest,
 };
 use crate::domain::{Identity, Platform};
 
@@ -245,6 +245,10 @@ impl Chat for SlackChat {
 
     async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<ChannelRef, ChatError> {
         spaces::ensure(&self.out, request).await
+    }
+
+    async fn rename_space(&self, space: &ChannelRef, names: &SpaceNames) -> Result<(), ChatError> {
+        super::rename::rename(&self.out, space, names).await
     }
 
     async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError> {

@@ -8,6 +8,7 @@ pub mod decode;
 pub mod inbound;
 pub mod manifest;
 mod outbound;
+mod rename;
 pub mod render;
 mod socket_mode;
 mod spaces;

@@ -51,7 +51,7 @@ pub fn channel_name(mentor: &str, mentee: &str, user_ids: (&str, &str), attempt:
     name.chars().take(NAME_MAX).collect()
 }
 
-fn marker(pair_id: &str) -> String {
+pub(super) fn marker(pair_id: &str) -> String {
     format!("[tandem:{pair_id}]")
 }
 

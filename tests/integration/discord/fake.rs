@@ -91,6 +91,14 @@ impl World {
         self.next_id += 1;
         (800_000_000_000_000_000 + self.next_id).to_string()
     }
+
+    /// A guild channel or thread by id.
+    fn channel_mut(&mut self, id: &str) -> Option<&mut Value> {
+        self.channels
+            .iter_mut()
+            .chain(self.threads.iter_mut())
+            .find(|c| c["id"] == id)
+    }
 }
 
 #[derive(Clone)]
@@ -639,6 +647,26 @@ fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
             );
             w.threads.push(thread.clone());
             answer(StatusCode::CREATED, "threads", thread)
+        }
+        ("GET", ["channels", id]) => match w.channel_mut(id) {
+            Some(channel) => ok(channel.clone()),
+            None => error(404, 10003, "Unknown Channel"),
+        },
+        ("PATCH", ["channels", id]) => {
+            // Threads take a name but have no topic.
+            let thread = w.threads.iter().any(|t| t["id"] == *id);
+            if thread && body.get("topic").is_some() {
+                return error(400, 50035, "Invalid Form Body");
+            }
+            let Some(channel) = w.channel_mut(id) else {
+                return error(404, 10003, "Unknown Channel");
+            };
+            for field in ["name", "topic"] {
+                if let Some(value) = body.get(field) {
+                    channel[field] = value.clone();
+                }
+            }
+            ok(channel.clone())
         }
         ("PUT", ["channels", _, "thread-members", _]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["channels", channel, "messages", id, "threads"]) => {

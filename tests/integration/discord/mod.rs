@@ -11,6 +11,7 @@ mod calendar_flows;
 mod checkins;
 mod connecting;
 mod files;
+mod forgetting;
 mod over_gateway;
 mod over_http;
 mod pacing;

@@ -510,6 +510,20 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
             c.purpose = s("purpose");
             ok(json!({ "channel": channel_json(c) }))
         }
+        "conversations.rename" => {
+            let name = s("name");
+            if w.channels
+                .iter()
+                .any(|c| c.name == name && c.id != s("channel"))
+            {
+                return err("name_taken");
+            }
+            let Some(c) = w.channels.iter_mut().find(|c| c.id == s("channel")) else {
+                return err("channel_not_found");
+            };
+            c.name = name;
+            ok(json!({ "channel": channel_json(c) }))
+        }
         "conversations.invite" => {
             let users = list(&p["users"]);
             if users.iter().any(|u| user_profile(u).is_none()) {

@@ -7,6 +7,7 @@ pub mod fake;
 mod fake_socket;
 mod files;
 mod flows;
+mod forgetting;
 mod listener;
 mod manifest;
 mod outbound;
