@@ -299,6 +299,20 @@ async fn calendar(args: CalendarArgs) -> anyhow::Result<()> {
 async fn admin(args: AdminArgs) -> anyhow::Result<()> {
     let store = Store::open(&args.database.database_url).await?;
     let app = offline_app(store, args.program.settings(None));
+    // An operator's task, not a chat command: the scheduler runs it on its own.
+    if args.words[0] == "retention" {
+        let dry_run = match &args.words[1..] {
+            [] => false,
+            [flag] if flag == "--dry-run" => true,
+            _ => {
+                anyhow::bail!("type `tandem admin retention` or `tandem admin retention --dry-run`")
+            }
+        };
+        let report = app.apply_retention(dry_run).await?;
+        let message = messages::retention_report(&report, dry_run);
+        println!("{}", crate::adapters::console::render(&message, 0, None));
+        return Ok(());
+    }
     let caller = Caller {
         operator: true,
         ..Caller::person(Identity::new(Platform::Console, "operator"), "operator")

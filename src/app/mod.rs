@@ -20,6 +20,7 @@ mod pileups;
 pub mod privacy;
 mod profile;
 mod resources;
+pub mod retention;
 pub mod roster;
 pub mod scheduler;
 mod series;
@@ -58,7 +59,12 @@ pub struct Settings {
     /// Features switched off at start because the install lacks a scope or permission they
     /// need, each said in a sentence: shown in `/mentoring status`.
     pub switched_off: Vec<String>,
+    /// Months after an intake ends that its notes and survey answers are kept.
+    pub retention_months: u32,
 }
+
+/// `TANDEM_RETENTION_MONTHS` when unset: two years.
+pub const DEFAULT_RETENTION_MONTHS: u32 = 24;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -69,6 +75,7 @@ impl Default for Settings {
             webinar_reminders: crate::domain::calendar::DEFAULT_REMINDERS.to_vec(),
             public_url: "http://127.0.0.1:8080".to_string(),
             switched_off: Vec::new(),
+            retention_months: DEFAULT_RETENTION_MONTHS,
         }
     }
 }

@@ -63,6 +63,12 @@ impl App {
             }
         };
         stage(self.materialise().await);
+        // Notes and answers past the retention period go; idempotent, so every pass may run it.
+        stage(
+            self.apply_retention(false)
+                .await
+                .map(|_| RunReport::default()),
+        );
         stage(self.fan_out().await);
         let runs = (0..workers.max(1)).map(|_| self.drain());
         for worker in futures_util::future::join_all(runs).await {

@@ -145,6 +145,11 @@ pub struct ProgramArgs {
     /// Hours before a webinar that reminders go out, e.g. `168,24,1`.
     #[arg(long, env = "TANDEM_WEBINAR_REMINDER_HOURS", value_delimiter = ',', default_values_t = [168u64, 24, 1])]
     pub webinar_reminder_hours: Vec<u64>,
+
+    /// Months after an intake ends that its check-in notes, help notes and survey answers are
+    /// kept; then the scheduler deletes them, keeping only figures.
+    #[arg(long, env = "TANDEM_RETENTION_MONTHS", default_value_t = crate::app::DEFAULT_RETENTION_MONTHS)]
+    pub retention_months: u32,
 }
 
 impl ProgramArgs {
@@ -164,6 +169,7 @@ impl ProgramArgs {
                 .iter()
                 .map(|h| Duration::from_secs(h * 3600))
                 .collect(),
+            retention_months: self.retention_months,
             ..defaults
         }
     }

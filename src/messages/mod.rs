@@ -12,6 +12,7 @@ mod meetups;
 mod privacy;
 mod program;
 mod resources;
+mod retention;
 pub mod roster;
 pub mod slack;
 pub mod survey;
@@ -26,6 +27,7 @@ pub use meetups::*;
 pub use privacy::*;
 pub use program::*;
 pub use resources::*;
+pub use retention::*;
 
 use crate::chat::Text;
 

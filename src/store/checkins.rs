@@ -101,3 +101,33 @@ pub async fn for_pairs<'c, E: Executor<'c, Database = Any>>(
     }
     query.fetch_all(db).await?.iter().map(from_row).collect()
 }
+
+/// How many check-in notes (help notes among them) an intake's pairs wrote.
+pub async fn notes_in_intake<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    intake_id: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query(
+        "SELECT COUNT(*) FROM checkins WHERE note IS NOT NULL
+         AND pair_id IN (SELECT id FROM pairs WHERE intake_id = $1)",
+    )
+    .bind(intake_id)
+    .fetch_one(db)
+    .await?
+    .try_get(0)
+}
+
+/// Deletes the notes of an intake's check-ins; the answers stay for the figures.
+pub async fn clear_notes_in_intake<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    intake_id: &str,
+) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE checkins SET note = NULL WHERE note IS NOT NULL
+         AND pair_id IN (SELECT id FROM pairs WHERE intake_id = $1)",
+    )
+    .bind(intake_id)
+    .execute(db)
+    .await?
+    .rows_affected())
+}

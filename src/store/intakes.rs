@@ -140,3 +140,24 @@ pub async fn set_announcement_channel<'c, E: Executor<'c, Database = Any>>(
         .await?;
     Ok(())
 }
+
+/// The last thing that happened in an intake (a pair ended, a check-in answered, a survey
+/// closed), or its creation: when a closed intake without an end date ended.
+pub async fn last_activity<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    intake_id: &str,
+) -> sqlx::Result<Timestamp> {
+    let row = sqlx::query(
+        "SELECT MAX(t) FROM (
+             SELECT created_at AS t FROM intakes WHERE id = $1
+             UNION ALL SELECT ended_at FROM pairs WHERE intake_id = $1
+             UNION ALL SELECT c.answered_at FROM checkins c JOIN pairs p ON p.id = c.pair_id
+                 WHERE p.intake_id = $1
+             UNION ALL SELECT closed_at FROM surveys WHERE intake_id = $1
+         ) activity",
+    )
+    .bind(intake_id)
+    .fetch_one(db)
+    .await?;
+    Ok(Timestamp(row.try_get::<Option<i64>, _>(0)?.unwrap_or(0)))
+}

@@ -194,17 +194,7 @@ pub async fn forget_respondents(
     survey_id: &str,
 ) -> sqlx::Result<()> {
     let responses = responses(&mut *conn, survey_id).await?;
-    sqlx::query(
-        "DELETE FROM survey_answers WHERE response_id IN
-         (SELECT id FROM survey_responses WHERE survey_id = $1)",
-    )
-    .bind(survey_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM survey_responses WHERE survey_id = $1")
-        .bind(survey_id)
-        .execute(&mut *conn)
-        .await?;
+    delete_answers(&mut *conn, survey_id).await?;
     for response in &responses {
         sqlx::query(
             "INSERT INTO survey_responses (id, survey_id, respondent, role) VALUES ($1, $2, $1, $3)",
@@ -240,4 +230,60 @@ pub async fn enrolled<'c, E: Executor<'c, Database = Any>>(
             Ok((row.try_get(0)?, Role::parse(&role).unwrap_or(Role::Mentee)))
         })
         .collect()
+}
+
+/// The figures kept for a survey whose answers are gone (JSON), if any.
+pub async fn figures<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    survey_id: &str,
+) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query("SELECT figures FROM surveys WHERE id = $1")
+        .bind(survey_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?.flatten())
+}
+
+pub async fn set_figures<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    survey_id: &str,
+    figures: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE surveys SET figures = $2 WHERE id = $1")
+        .bind(survey_id)
+        .bind(figures)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// How many answers a survey holds.
+pub async fn answer_count<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    survey_id: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query(
+        "SELECT COUNT(*) FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id
+         WHERE r.survey_id = $1",
+    )
+    .bind(survey_id)
+    .fetch_one(db)
+    .await?
+    .try_get(0)
+}
+
+/// Deletes a survey's responses and answers (its figures stay, if kept).
+pub async fn delete_answers(conn: &mut sqlx::AnyConnection, survey_id: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "DELETE FROM survey_answers WHERE response_id IN
+         (SELECT id FROM survey_responses WHERE survey_id = $1)",
+    )
+    .bind(survey_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM survey_responses WHERE survey_id = $1")
+        .bind(survey_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

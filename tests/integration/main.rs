@@ -20,6 +20,7 @@ mod pairing;
 mod pileups;
 mod privacy;
 mod referee;
+mod retention;
 mod scheduler;
 mod self_contained;
 mod slack;

@@ -75,7 +75,7 @@ pub(crate) struct OpenedSurvey {
 
 /// A stored template that no longer reads can never be used again: the job that needs it fails
 /// for good (see `supervision.rs`) rather than being tried forever.
-fn template_of(survey: &Survey) -> anyhow::Result<Template> {
+pub(crate) fn template_of(survey: &Survey) -> anyhow::Result<Template> {
     template::parse(&survey.template_toml).map_err(|problems| {
         let first = problems
             .first()

@@ -59,7 +59,7 @@ impl Disclosure {
 /// A share of yes answers, or `None` when too few answered to show it.
 pub type Share = Option<(usize, usize)>;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Figures {
     YesNo {
         all: Share,
@@ -83,7 +83,7 @@ pub enum Figures {
     TooFew,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuestionFigures {
     pub id: String,
     pub text: String,
@@ -91,7 +91,7 @@ pub struct QuestionFigures {
     pub figures: Figures,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub invited: usize,
     pub responded: usize,
