@@ -3,6 +3,7 @@
 //! return a [`Reply`]; they never see a platform payload.
 
 mod announce;
+pub(crate) mod audit;
 mod calendar;
 mod calendar_access;
 pub mod checkins;
@@ -348,9 +349,9 @@ impl App {
                 }
                 Command::SurveyClose { id } => self.command_survey_close(id).await,
                 Command::SurveyRemind { id } => self.command_survey_remind(id).await,
-                Command::SurveyResults { id } => self.command_survey_results(id).await,
+                Command::SurveyResults { id } => self.command_survey_results(caller, id).await,
                 Command::SurveyExport { id, format } => {
-                    self.command_survey_export(id, format).await
+                    self.command_survey_export(caller, id, format).await
                 }
                 Command::SurveyForm => self.command_survey_form(caller).await,
                 Command::SurveyAnswer { question, value } => {
@@ -392,6 +393,7 @@ impl App {
                 Command::Resources => self.command_resources().await,
                 Command::AnnouncementsBy { dm } => self.command_announcements_by(caller, dm).await,
                 Command::MyData => self.command_mydata(caller).await,
+                Command::Audit => self.command_audit().await,
                 Command::Forget { user } => self.command_forget(caller, user).await,
                 Command::Profile { user, city, zone } => {
                     self.command_profile(caller, user, city, zone).await

@@ -6,6 +6,7 @@ use crate::commands::Mention;
 use crate::domain::{Participant, Platform, new_id};
 use crate::messages;
 use crate::store;
+use crate::store::audit::AuditAction;
 
 /// A person named in a command: already known, or new and to be registered with the change.
 #[derive(Debug, Clone)]
@@ -140,6 +141,9 @@ impl App {
         if !added {
             return Err(UserError::AlreadyCoordinator(named.person().display_name.clone()).into());
         }
+        let action = AuditAction::CoordinatorAdd;
+        self.audit(&mut *tx, caller, action, &named.person().id, None)
+            .await?;
         tx.commit().await?;
         Ok(Reply::private(messages::coordinator_added(named.person())))
     }
@@ -162,6 +166,9 @@ impl App {
             return Err(UserError::LastCoordinator.into());
         }
         store::coordinators::remove(&mut *tx, &person.id).await?;
+        let action = AuditAction::CoordinatorRemove;
+        self.audit(&mut *tx, caller, action, &person.id, None)
+            .await?;
         tx.commit().await?;
         Ok(Reply::private(messages::coordinator_removed(&person)))
     }

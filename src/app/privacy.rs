@@ -12,6 +12,7 @@ use crate::commands::Mention;
 use crate::domain::{Participant, Platform, new_id};
 use crate::messages;
 use crate::store;
+use crate::store::audit::AuditAction;
 use crate::store::jobs::{Job, JobKind, JobStatus};
 
 /// The confirmation button; its value is the participant id, re-checked on the press.
@@ -77,6 +78,9 @@ impl App {
         if coordinators == [person.id.clone()] {
             return Err(UserError::LastCoordinator.into());
         }
+        // Recorded before the caller's own accounts may go with the erasure.
+        self.audit(&mut *tx, caller, AuditAction::Forget, &person.id, None)
+            .await?;
         let now = self.now();
         store::privacy::erase(&mut tx, &person.id, now).await?;
         // Their name also shows on the platforms, in each pair space's name and purpose: a job

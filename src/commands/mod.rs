@@ -314,6 +314,8 @@ pub enum Command {
     },
     /// `/mentoring mydata`: what Tandem stores about the caller.
     MyData,
+    /// `/mentoring audit`: the newest entries of the audit log (coordinators).
+    Audit,
     /// `/mentoring forget @USER`: asks to confirm erasing a person (oneself, or anyone for
     /// coordinators).
     Forget {

@@ -2,6 +2,7 @@
 //! platform-neutral [`Message`]. Snapshot tests pin them. Names and anything else a person typed
 //! go in as user text, so adapters escape them.
 
+mod audit;
 mod calendar;
 mod checkin;
 mod demo;
@@ -18,6 +19,7 @@ pub mod slack;
 pub mod survey;
 mod survey_results;
 
+pub use audit::*;
 pub use calendar::*;
 pub use checkin::*;
 pub use demo::{DemoOverview, demo_banner};

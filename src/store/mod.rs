@@ -2,6 +2,7 @@
 //! one set of runtime-checked queries (ARCHITECTURE decision 4). One file per table; no business rules.
 
 pub mod announcements;
+pub mod audit;
 pub mod calendar_keys;
 pub mod checkins;
 pub mod coordinators;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod audit;
 mod calendar;
 mod commands;
 mod demo;

@@ -350,6 +350,7 @@ const COORDINATOR_EXAMPLES: &[&str] = &[
     "webinar cancel 1",
     "webinar move 1 at:\"2027-01-21 19:00\"",
     "webinar recording 1 https://example.org/r",
+    "audit",
 ];
 
 async fn coordinator_commands_are_refused_to_everyone_else(db: TestDb) {

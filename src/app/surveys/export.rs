@@ -7,12 +7,13 @@
 use anyhow::Context;
 use serde::Serialize;
 
-use super::{App, AppResult, Reply, SurveyRefusal, pick, template_of};
+use super::{App, AppResult, Caller, Reply, SurveyRefusal, pick, template_of};
 use crate::app::{AppError, UserError};
 use crate::chat::Attachment;
 use crate::domain::Timestamp;
 use crate::domain::survey::results::{Disclosure, Response};
 use crate::messages::survey as words;
+use crate::store::audit::{AuditAction, AuditEntry};
 use crate::store::{self, Store, surveys::Survey};
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -155,6 +156,14 @@ pub async fn export(
         Err(AppError::User(other)) => anyhow::bail!("{other:?}"),
         Err(AppError::Internal(err)) => return Err(err),
     };
+    let entry = AuditEntry {
+        at: now,
+        actor: crate::app::audit::OPERATOR.to_string(),
+        action: AuditAction::SurveyExport,
+        subject: survey.id.clone(),
+        detail: Some(format.to_string()),
+    };
+    store::audit::record(store.pool(), &entry).await?;
     match format {
         "json" => to_json(&export),
         _ => to_csv(&export),
@@ -164,11 +173,16 @@ pub async fn export(
 impl App {
     pub(crate) async fn command_survey_export(
         &self,
+        caller: &Caller,
         id: String,
         format: String,
     ) -> AppResult<Reply> {
         let opened = self.survey_named(&id).await?;
         let export = rows(&self.store, &opened.survey).await?;
+        let db = self.store.pool();
+        let action = AuditAction::SurveyExport;
+        self.audit(db, caller, action, &opened.survey.id, Some(&format))
+            .await?;
         let (text, media_type) = match format.as_str() {
             "json" => (to_json(&export)?, "application/json"),
             _ => (to_csv(&export)?, "text/csv"),

@@ -3,11 +3,12 @@
 //! While a survey is open only its response count and rate are shown: figures that moved as each
 //! person answered would show, by comparing two views, what that person said.
 
-use super::{App, AppResult, OpenedSurvey, Reply, template_of};
+use super::{App, AppResult, Caller, OpenedSurvey, Reply, template_of};
 use crate::chat::Attachment;
 use crate::domain::survey::results::{Response, Summary, summarise};
 use crate::messages::survey as words;
 use crate::store;
+use crate::store::audit::AuditAction;
 
 /// One line of the survey list.
 #[derive(Debug, Clone)]
@@ -51,7 +52,11 @@ impl App {
             .unwrap_or_default())
     }
 
-    pub(crate) async fn command_survey_results(&self, id: Option<String>) -> AppResult<Reply> {
+    pub(crate) async fn command_survey_results(
+        &self,
+        caller: &Caller,
+        id: Option<String>,
+    ) -> AppResult<Reply> {
         let Some(id) = id else {
             let mut rows = Vec::new();
             for survey in store::surveys::list(self.store.pool()).await? {
@@ -71,6 +76,14 @@ impl App {
         };
         let opened = self.survey_named(&id).await?;
         let summary = self.survey_summary(&opened).await?;
+        self.audit(
+            self.store.pool(),
+            caller,
+            AuditAction::SurveyResults,
+            &opened.survey.id,
+            None,
+        )
+        .await?;
         let intake = self.intake_name(&opened.survey.intake_id).await?;
         if opened.survey.open {
             return Ok(Reply::private(words::survey_results_while_open(

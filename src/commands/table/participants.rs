@@ -74,6 +74,14 @@ pub(super) static SPECS: &[CommandSpec] = &[
         },
     },
     CommandSpec {
+        root: Root::Mentoring,
+        words: &["audit"],
+        args: &[],
+        access: Access::Coordinator,
+        summary: "Who exported surveys, opened results, changed coordinators or had someone forgotten, and when.",
+        build: |_| Command::Audit,
+    },
+    CommandSpec {
         root: Root::Checkin,
         words: &[],
         args: &[
