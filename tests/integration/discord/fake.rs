@@ -619,13 +619,6 @@ fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
             None => error(404, 10007, "Unknown Member"),
         },
         ("GET", ["guilds", _, "channels"]) => ok(Value::Array(w.channels.clone())),
-        ("GET", ["channels", id]) => {
-            let found = w.channels.iter().chain(&w.threads).find(|c| c["id"] == *id);
-            match found {
-                Some(channel) => ok(channel.clone()),
-                None => error(404, 10003, "Unknown Channel"),
-            }
-        }
         ("GET", ["guilds", _, "threads", "active"]) => {
             ok(json!({ "threads": w.threads.clone(), "members": [], "has_more": false }))
         }
