@@ -10,6 +10,24 @@ impl App {
         let specs: Vec<_> = table()
             .filter(|s| coordinator || s.access == Access::Anyone)
             .collect();
-        Ok(Reply::private(messages::help(&specs, coordinator)))
+        let platform = caller.identity.platform;
+        let readers = messages::Readers {
+            names: self
+                .space_coordinators(platform)
+                .await?
+                .into_iter()
+                .map(|(_, n)| n)
+                .collect(),
+            role: self
+                .chats
+                .on(platform)
+                .ok()
+                .and_then(|c| c.coordinator_role()),
+        };
+        Ok(Reply::private(messages::help(
+            &specs,
+            coordinator,
+            &readers,
+        )))
     }
 }

@@ -6,7 +6,7 @@ use anyhow::{Context, anyhow};
 
 use super::App;
 use crate::chat::{ChannelRef, ChatError, Member, SpaceRequest};
-use crate::domain::{Intake, Pair};
+use crate::domain::{Identity, Intake, Pair, Platform};
 use crate::messages;
 use crate::store;
 
@@ -22,23 +22,25 @@ impl App {
             .context("the pair's intake is gone")?;
         let mentor = self.member(pair, &pair.mentor_id).await?;
         let mentee = self.member(pair, &pair.mentee_id).await?;
-        let mut coordinators = Vec::new();
-        for p in store::participants::find_many(db, &store::coordinators::list(db).await?).await? {
-            coordinators.extend(p.identity_on(pair.platform));
-        }
+        let coordinators = self.space_coordinators(pair.platform).await?;
         let request = SpaceRequest {
             pair_id: pair.id.clone(),
             intake_name: intake.name.clone(),
             mentor: mentor.clone(),
             mentee: mentee.clone(),
-            coordinators,
+            coordinators: coordinators.iter().map(|(i, _)| i.clone()).collect(),
         };
         let chat = self.chats.on(pair.platform)?;
-        let space = chat.ensure_private_space(&request).await?;
+        let made = chat.ensure_private_space(&request).await?;
+        let space = made.channel;
         store::pairs::set_space(db, &pair.id, &space.id).await?;
         // The space is recorded before the welcome: a crash in between costs a welcome, never a
         // second channel.
-        let mut welcome = messages::welcome(&intake, &mentor, &mentee);
+        let readers = messages::Readers {
+            names: coordinators.into_iter().map(|(_, name)| name).collect(),
+            role: chat.coordinator_role().filter(|_| made.role_reads),
+        };
+        let mut welcome = messages::welcome(&intake, &mentor, &mentee, &readers);
         let resources = store::resources::list(db).await?;
         if !resources.is_empty() {
             welcome = welcome.line(messages::welcome_resources(&resources));
@@ -47,6 +49,29 @@ impl App {
             tracing::warn!(error = %err, pair = %pair.id, "could not post the welcome");
         }
         Ok(space)
+    }
+
+    /// The coordinators a space on `platform` is opened to by name, with their names: the
+    /// program's coordinators with an account there and, on Discord, the role holders seen.
+    pub(crate) async fn space_coordinators(
+        &self,
+        platform: Platform,
+    ) -> anyhow::Result<Vec<(Identity, String)>> {
+        let db = self.store.pool();
+        let mut ids = store::coordinators::list(db).await?;
+        if platform == Platform::Discord {
+            for id in store::coordinators::role_holders(db).await? {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        let mut people = store::participants::find_many(db, &ids).await?;
+        people.sort_by(|a, b| (&a.display_name, &a.id).cmp(&(&b.display_name, &b.id)));
+        Ok(people
+            .into_iter()
+            .filter_map(|p| p.identity_on(platform).map(|i| (i, p.display_name)))
+            .collect())
     }
 
     async fn member(&self, pair: &Pair, participant_id: &str) -> anyhow::Result<Member> {

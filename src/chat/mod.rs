@@ -42,7 +42,8 @@ pub struct SpaceRequest {
     pub intake_name: String,
     pub mentor: Member,
     pub mentee: Member,
-    /// Coordinators to invite where the platform lets us (Discord gives them a role instead).
+    /// Coordinators added to the space by name (on Discord also the coordinator-role holders
+    /// Tandem has seen, since a role does not open a private thread).
     pub coordinators: Vec<Identity>,
 }
 
@@ -53,6 +54,25 @@ pub struct SpaceNames {
     pub intake_name: String,
     pub mentor: String,
     pub mentee: String,
+}
+
+/// A pair's private space as the platform made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Space {
+    pub channel: ChannelRef,
+    /// Whether everyone holding the platform's coordinator role reads it too (a Discord channel
+    /// with the role configured), besides the people added to it by name.
+    pub role_reads: bool,
+}
+
+impl Space {
+    /// A space only the people added to it read.
+    pub fn named_only(channel: ChannelRef) -> Self {
+        Space {
+            channel,
+            role_reads: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -119,7 +139,13 @@ pub trait Chat: Send + Sync {
     fn platform(&self) -> Platform;
 
     /// Makes the pair's private space, or finds the one made before: never a second one.
-    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<ChannelRef, ChatError>;
+    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<Space, ChatError>;
+
+    /// The platform's coordinator role as it is written in a message (Discord's `<@&ID>`), where
+    /// one is configured.
+    fn coordinator_role(&self) -> Option<String> {
+        None
+    }
 
     async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError>;
 

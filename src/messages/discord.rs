@@ -4,6 +4,11 @@
 use crate::chat::{Message, Text};
 use crate::commands::Root;
 
+/// A role as Discord shows it in a message (it pings no one: Tandem allows no mentions of roles).
+pub fn role_mention(role: u64) -> String {
+    format!("<@&{role}>")
+}
+
 /// The description under a top-level slash command (1–100 characters).
 pub fn root_description(root: Root) -> &'static str {
     match root {

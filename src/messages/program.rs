@@ -9,7 +9,7 @@ use crate::chat::{Button, ButtonStyle, ChannelRef, Member, Message, Text};
 use crate::commands::CommandSpec;
 use crate::domain::{Intake, Participant, Timestamp};
 
-pub fn help(specs: &[&CommandSpec], coordinator: bool) -> Message {
+pub fn help(specs: &[&CommandSpec], coordinator: bool, readers: &Readers) -> Message {
     let mut message =
         Message::new().line("*Tandem* runs your mentoring program. Commands you can use:");
     for spec in specs {
@@ -18,7 +18,9 @@ pub fn help(specs: &[&CommandSpec], coordinator: bool) -> Message {
     if !coordinator {
         message = message.line("Coordinators have more commands for intakes, pairs and schedules.");
     }
-    message.line("Values with spaces go in quotes: `intake:\"2027 February\"`. Without `intake:`, the newest active intake is meant.")
+    message
+        .line("Values with spaces go in quotes: `intake:\"2027 February\"`. Without `intake:`, the newest active intake is meant.")
+        .line(who_reads("A pair's private space is read by the pair", readers))
 }
 
 fn dates(intake: &Intake) -> String {
@@ -179,7 +181,44 @@ pub fn pair_list(intake: &Intake, rows: &[PairRow], now: Timestamp) -> Message {
 }
 
 /// The first message in a pair's private space.
-pub fn welcome(intake: &Intake, mentor: &Member, mentee: &Member) -> Message {
+/// Who reads a pair's space besides the pair: the coordinators added by name, and the platform's
+/// coordinator role where it opens the space to all its holders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Readers {
+    pub names: Vec<String>,
+    pub role: Option<String>,
+}
+
+/// "…the two of you and the coordinators Ana and Ben, and anyone with the @Coordinators role."
+fn who_reads(start: &str, readers: &Readers) -> Text {
+    let mut text = Text::new().plain(start);
+    if readers.names.is_empty() && readers.role.is_none() {
+        return text.plain(" and no one else, not even the coordinators.");
+    }
+    text = text.plain(" and ");
+    if !readers.names.is_empty() {
+        text = text.plain("the program's coordinators ");
+        for (i, name) in readers.names.iter().enumerate() {
+            if i > 0 {
+                let last = i + 1 == readers.names.len();
+                text = text.plain(if last { " and " } else { ", " });
+            }
+            text = text.user(name.clone());
+        }
+    }
+    if let Some(role) = &readers.role {
+        if !readers.names.is_empty() {
+            text = text.plain(", and ");
+        }
+        text = text
+            .plain("everyone with the ")
+            .plain(role.clone())
+            .plain(" role");
+    }
+    text.plain(".")
+}
+
+pub fn welcome(intake: &Intake, mentor: &Member, mentee: &Member, readers: &Readers) -> Message {
     Message::new()
         .line(
             Text::new()
@@ -193,6 +232,7 @@ pub fn welcome(intake: &Intake, mentor: &Member, mentee: &Member) -> Message {
         )
         .line("Use it to plan your meetings and share notes. Each month Tandem will ask here whether you've met, so coordinators know how you're going.")
         .line("Need a break? `/mentoring pause` pauses your prompts, and `/mentoring resume` brings them back.")
+        .line(who_reads("Who can read this space: the two of you", readers))
 }
 
 pub fn coordinator_added(person: &Participant) -> Message {
@@ -260,4 +300,23 @@ pub fn profile(person: &Participant, own: bool, changed: bool) -> Message {
         .line(Text::new().plain("• City: ").append(city))
         .line(Text::new().plain("• Time zone: ").append(zone))
         .line(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(readers: &Readers) -> String {
+        Message::new()
+            .line(who_reads("Read by the two of you", readers))
+            .plain_text()
+    }
+
+    #[test]
+    fn readers_are_named_and_the_role_shown() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect();
+        insta::assert_snapshot!(said(&Readers::default()), @"Read by the two of you and no one else, not even the coordinators.");
+        insta::assert_snapshot!(said(&Readers { names: names(&["Ana", "Bo", "Cy"]), role: None }), @"Read by the two of you and the program's coordinators Ana, Bo and Cy.");
+        insta::assert_snapshot!(said(&Readers { names: vec![], role: Some("<@&9>".into()) }), @"Read by the two of you and everyone with the <@&9> role.");
+    }
 }

@@ -90,6 +90,16 @@ pub async fn forget_role<'c, E: Executor<'c, Database = Any>>(
     Ok(())
 }
 
+/// Ids of the coordinator-role holders seen, in the order they were first noted.
+pub async fn role_holders<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT participant_id FROM role_coordinators ORDER BY seen_at, participant_id",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(|row| row.try_get(0)).collect()
+}
+
 /// Everyone who hears when a pair asks for help: the coordinators and the role holders seen,
 /// each once.
 pub async fn alerted<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::Result<Vec<String>> {

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
 use tandem::app::{App, Settings};
 use tandem::chat::{
-    ChannelRef, Chat, ChatError, Chats, Form, Message, MessageRef, ReplyTarget, SpaceRequest,
+    ChannelRef, Chat, ChatError, Chats, Form, Message, MessageRef, ReplyTarget, Space, SpaceRequest,
 };
 use tandem::clock::ManualClock;
 use tandem::domain::schedule::ScheduleKind;
@@ -33,8 +33,11 @@ impl Chat for Sink {
     fn platform(&self) -> Platform {
         Platform::Console
     }
-    async fn ensure_private_space(&self, r: &SpaceRequest) -> Result<ChannelRef, ChatError> {
-        Ok(ChannelRef::new(Platform::Console, r.pair_id.clone()))
+    async fn ensure_private_space(&self, r: &SpaceRequest) -> Result<Space, ChatError> {
+        Ok(Space::named_only(ChannelRef::new(
+            Platform::Console,
+            r.pair_id.clone(),
+        )))
     }
     async fn post(&self, channel: &ChannelRef, _: &Message) -> Result<MessageRef, ChatError> {
         let n = self.posted.fetch_add(1, Ordering::Relaxed);

@@ -170,6 +170,13 @@ async fn pairing_registers_newcomers_and_opens_one_space(db: TestDb) {
             .plain_text()
             .starts_with("Welcome, @aroha and @ben!")
     );
+    assert!(
+        welcome[0].1.plain_text().contains(
+            "Who can read this space: the two of you and the program's coordinators gina."
+        ),
+        "{}",
+        welcome[0].1.plain_text()
+    );
     let aroha = t
         .app
         .participant(&Identity::new(Platform::Console, "aroha"))
@@ -561,6 +568,12 @@ async fn help_lists_what_the_caller_may_run(db: TestDb) {
         "{for_participant}"
     );
     assert!(for_participant.contains("Coordinators have more commands"));
+    assert!(
+        for_participant.contains(
+            "A pair's private space is read by the pair and the program's coordinators gina."
+        ),
+        "{for_participant}"
+    );
 }
 
 impl TestApp {

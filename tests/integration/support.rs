@@ -264,7 +264,7 @@ impl Chat for FlakyChat {
     async fn ensure_private_space(
         &self,
         request: &tandem::chat::SpaceRequest,
-    ) -> Result<tandem::chat::ChannelRef, tandem::chat::ChatError> {
+    ) -> Result<tandem::chat::Space, tandem::chat::ChatError> {
         if self.spaces_down.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(tandem::chat::ChatError::transient("HTTP 503", None));
         }

@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 
 use crate::chat::{
-    Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, ReplyTarget, SpaceRequest,
-    Text,
+    Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, ReplyTarget, Space,
+    SpaceRequest, Text,
 };
 use crate::domain::{Identity, Platform};
 pub use render::render;
@@ -166,10 +166,13 @@ impl Chat for ConsoleChat {
         Platform::Console
     }
 
-    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<ChannelRef, ChatError> {
+    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<Space, ChatError> {
         let mut world = self.world.lock().expect("console world poisoned");
         if let Some(name) = world.spaces.get(&request.pair_id) {
-            return Ok(ChannelRef::new(Platform::Console, name.clone()));
+            return Ok(Space::named_only(ChannelRef::new(
+                Platform::Console,
+                name.clone(),
+            )));
         }
         let base = space_name(
             &request.mentor.identity.user_id,
@@ -188,7 +191,7 @@ impl Chat for ConsoleChat {
         members.extend(request.coordinators.iter().map(|c| c.user_id.clone()));
         world.channels.insert(name.clone(), members);
         world.spaces.insert(request.pair_id.clone(), name.clone());
-        Ok(ChannelRef::new(Platform::Console, name))
+        Ok(Space::named_only(ChannelRef::new(Platform::Console, name)))
     }
 
     async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError> {

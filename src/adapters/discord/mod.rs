@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::chat::{
     Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget,
-    SpaceNames, SpaceRequest,
+    Space, SpaceNames, SpaceRequest,
 };
 use crate::config::DiscordArgs;
 use crate::domain::{Identity, Platform, new_id};
@@ -269,12 +269,23 @@ impl Chat for Discord {
         Platform::Discord
     }
 
-    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<ChannelRef, ChatError> {
+    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<Space, ChatError> {
         let _one_at_a_time = self.inner.space_lock.lock().await;
-        let id = spaces::ensure(self.rest(), &self.inner.spaces, request)
+        let made = spaces::ensure(self.rest(), &self.inner.spaces, request)
             .await
             .map_err(RestError::into_chat)?;
-        Ok(ChannelRef::new(Platform::Discord, id))
+        Ok(Space {
+            channel: ChannelRef::new(Platform::Discord, made.id),
+            // A private thread is read only by those added to it, whatever their roles.
+            role_reads: !made.thread && self.inner.spaces.coordinator_role.is_some(),
+        })
+    }
+
+    fn coordinator_role(&self) -> Option<String> {
+        self.inner
+            .spaces
+            .coordinator_role
+            .map(crate::messages::discord::role_mention)
     }
 
     async fn rename_space(&self, space: &ChannelRef, names: &SpaceNames) -> Result<(), ChatError> {

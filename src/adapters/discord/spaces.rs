@@ -42,12 +42,18 @@ pub struct SpaceSettings {
     pub threads_after: usize,
 }
 
-/// Finds the pair's space or makes it; returns its channel (or thread) id.
+/// A pair's space as found or made: a channel, or a private thread.
+pub struct Made {
+    pub id: String,
+    pub thread: bool,
+}
+
+/// Finds the pair's space or makes it.
 pub async fn ensure(
     rest: &Rest,
     s: &SpaceSettings,
     request: &SpaceRequest,
-) -> Result<String, RestError> {
+) -> Result<Made, RestError> {
     let channels: Vec<GuildChannel> = rest
         .call(Call::get(format!("/guilds/{}/channels", s.guild_id)))
         .await?;
@@ -56,18 +62,26 @@ pub async fn ensure(
         .iter()
         .find(|c| c.topic.as_deref() == Some(topic.as_str()))
     {
-        return Ok(found.id.to_string());
+        return Ok(Made {
+            id: found.id.to_string(),
+            thread: false,
+        });
     }
+    let thread = |id| Made { id, thread: true };
     if let Some(found) = find_thread(rest, s, &request.pair_id).await? {
-        return Ok(found);
+        return Ok(thread(found));
     }
     if channels.len() >= s.threads_after {
-        return make_thread(rest, s, &channels, request).await;
+        return make_thread(rest, s, &channels, request).await.map(thread);
     }
     let category = category_with_room(rest, s, &channels).await?;
     let mut overwrites = base_overwrites(s);
     for member in [&request.mentor, &request.mentee] {
         overwrites.push(overwrite(&member.identity.user_id, 1, MEMBER_ALLOW, 0));
+    }
+    // Coordinators by name too, so one without the role (or with no role configured) reads it.
+    for user in coordinators(request) {
+        overwrites.push(overwrite(user, 1, MEMBER_ALLOW, 0));
     }
     let body = json!({
         "name": channel_name(request),
@@ -84,7 +98,30 @@ pub async fn ensure(
         ))
         .await?;
     tracing::info!(pair = %request.pair_id, channel = %made.id, "made a pair channel");
-    Ok(made.id.to_string())
+    Ok(Made {
+        id: made.id.to_string(),
+        thread: false,
+    })
+}
+
+/// The coordinators' Discord ids, without the pair's own members.
+fn coordinators(request: &SpaceRequest) -> impl Iterator<Item = &str> {
+    let pair = [
+        request.mentor.identity.user_id.as_str(),
+        request.mentee.identity.user_id.as_str(),
+    ];
+    let mut seen = Vec::new();
+    request
+        .coordinators
+        .iter()
+        .filter(|c| c.platform == Platform::Discord)
+        .map(|c| c.user_id.as_str())
+        .filter(move |u| {
+            !pair.contains(u) && !seen.contains(u) && {
+                seen.push(*u);
+                true
+            }
+        })
 }
 
 /// @everyone can't see; the bot and the coordinator role can.
@@ -191,13 +228,7 @@ async fn make_thread(
         &request.mentor.identity.user_id,
         &request.mentee.identity.user_id,
     ];
-    people.extend(
-        request
-            .coordinators
-            .iter()
-            .filter(|c| c.platform == Platform::Discord)
-            .map(|c| c.user_id.as_str()),
-    );
+    people.extend(coordinators(request));
     for user in people {
         let _: Value = rest
             .call(Call::empty(

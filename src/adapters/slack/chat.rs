@@ -10,7 +10,7 @@ use super::outbound::{Outbound, outcome_unknown};
 use super::{render, spaces};
 use crate::chat::{
     Attachment, ChannelRef, Chat, ChatError, Form, Message, MessageRef, Profile, ReplyTarget,
-    SpaceNames, SpaceRequest,
+    Space, SpaceNames, SpaceRequest,
 };
 use crate::domain::{Identity, Platform};
 
@@ -243,8 +243,10 @@ impl Chat for SlackChat {
         Platform::Slack
     }
 
-    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<ChannelRef, ChatError> {
-        spaces::ensure(&self.out, request).await
+    async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<Space, ChatError> {
+        spaces::ensure(&self.out, request)
+            .await
+            .map(Space::named_only)
     }
 
     async fn rename_space(&self, space: &ChannelRef, names: &SpaceNames) -> Result<(), ChatError> {

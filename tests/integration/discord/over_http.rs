@@ -160,6 +160,9 @@ async fn pairing_makes_exactly_one_private_channel(db: TestDb) {
     assert!(overwrites.contains(&(AROHA.id.to_string(), 1, member, 0)));
     assert!(overwrites.contains(&(BEN.id.to_string(), 1, member, 0)));
     assert!(overwrites.contains(&(COORDINATOR_ROLE.to_string(), 0, member, 0)));
+    // Gina coordinates by role; seen with it, she is added by name too, so losing the role
+    // can take her out again.
+    assert!(overwrites.contains(&(GINA.id.to_string(), 1, member, 0)));
     assert!(
         overwrites
             .iter()
@@ -176,6 +179,13 @@ async fn pairing_makes_exactly_one_private_channel(db: TestDb) {
         json!({ "parse": [], "users": [AROHA.id, BEN.id] })
     );
     assert_eq!(welcome[0].body["enforce_nonce"], true);
+    let said = payloads::words(&welcome[0].body);
+    assert!(
+        said.contains(&format!(
+            "Who can read this space: the two of you and the program's coordinators Gina, and everyone with the <@&{COORDINATOR_ROLE}> role."
+        )),
+        "{said}"
+    );
     // Again: refused, and still one channel; the sweeper and the adapter find the same space.
     let said = pair(&w, &GINA, &AROHA, &BEN).await;
     assert!(said.contains("already in an active pair"), "{said}");
@@ -202,7 +212,7 @@ async fn pairing_makes_exactly_one_private_channel(db: TestDb) {
         })
         .await
         .unwrap();
-    assert_eq!(again.id, channel_id);
+    assert_eq!(again.channel.id, channel_id);
     assert_eq!(w.fake.pair_channels().len(), 1);
     w.fake.assert_clean();
 }

@@ -99,7 +99,7 @@ async fn a_full_category_gets_a_sibling_and_a_full_server_gets_threads() {
         .expect("a second category");
     let made = channels
         .iter()
-        .find(|c| c["id"] == space.id.as_str())
+        .find(|c| c["id"] == space.channel.id.as_str())
         .unwrap();
     assert_eq!(made["parent_id"], category["id"]);
     // 53 channels now: the next pair gets a private thread, added to it with its members.
@@ -109,7 +109,7 @@ async fn a_full_category_gets_a_sibling_and_a_full_server_gets_threads() {
         .unwrap();
     let threads = fake.lock().threads.clone();
     assert_eq!(threads.len(), 1);
-    assert_eq!(threads[0]["id"], space.id.as_str());
+    assert_eq!(threads[0]["id"], space.channel.id.as_str());
     assert_eq!(fake.calls_to("PUT", "/thread-members/").len(), 2);
     let thread_post = fake.calls_to("POST", "/threads");
     assert_eq!(thread_post[0].body["type"], 12);
@@ -118,7 +118,7 @@ async fn a_full_category_gets_a_sibling_and_a_full_server_gets_threads() {
         .ensure_private_space(&request("pair-two", "203", "204"))
         .await
         .unwrap();
-    assert_eq!(again.id, space.id);
+    assert_eq!(again, space);
     assert_eq!(fake.lock().threads.len(), 1);
     fake.assert_clean();
 }

@@ -63,6 +63,12 @@ async fn walk(t: &SlackTest) {
     let welcome_text = welcome[0].params["text"].as_str().unwrap();
     assert!(welcome_text.contains("<@UMENTOR>") && welcome_text.contains("<@UMENTEE>"));
     assert!(welcome_text.contains("&lt;!channel&gt;"), "{welcome_text}");
+    assert!(
+        welcome_text.contains(
+            "Who can read this space: the two of you and the program's coordinators Gina."
+        ),
+        "the welcome names who reads the channel: {welcome_text}"
+    );
 
     // Again: refused by the app, and the adapter itself never makes a second channel.
     t.mentoring("UCOORD", PAIR).await;
@@ -74,7 +80,10 @@ async fn walk(t: &SlackTest) {
         .await
         .unwrap();
     assert_eq!(t.fake.channels().len(), 1);
-    assert_eq!(again.id, welcome[0].params["channel"].as_str().unwrap());
+    assert_eq!(
+        again.channel.id,
+        welcome[0].params["channel"].as_str().unwrap()
+    );
 
     press_resume(t).await;
     t.fake.assert_clean();
