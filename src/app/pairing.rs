@@ -158,6 +158,8 @@ impl App {
                 .await?;
         let (mentor, mentee) = split_members(&pair, members)?;
         self.say_goodbye(&pair, &intake).await;
+        // The goodbye first, so it is there to read; then neither of them reads the space again.
+        self.remove_from_space(&pair, &[&mentor, &mentee]).await;
         Ok(Reply::private(messages::unpaired(
             &intake, &mentor, &mentee,
         )))

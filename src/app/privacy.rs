@@ -9,7 +9,7 @@ use super::people::Named;
 use super::{App, AppResult, Caller, Reply, UserError};
 use crate::chat::{Attachment, ChannelRef, MessageRef, SpaceNames};
 use crate::commands::Mention;
-use crate::domain::{Participant, Platform, new_id};
+use crate::domain::{Pair, Participant, Platform, new_id};
 use crate::messages;
 use crate::store;
 use crate::store::audit::AuditAction;
@@ -81,6 +81,8 @@ impl App {
         // Recorded before the caller's own accounts may go with the erasure.
         self.audit(&mut *tx, caller, AuditAction::Forget, &person.id, None)
             .await?;
+        // Read before the erasure takes their accounts: the spaces to take them out of.
+        let spaces = store::pairs::with_space(&mut *tx, Some(&person.id)).await?;
         let now = self.now();
         store::privacy::erase(&mut tx, &person.id, now).await?;
         // Their name also shows on the platforms, in each pair space's name and purpose: a job
@@ -97,6 +99,7 @@ impl App {
         store::jobs::insert_if_new(&mut *tx, &rename, JobStatus::Pending).await?;
         tx.commit().await?;
         tracing::info!(participant = %person.id, "a person's data was erased");
+        self.leave_spaces_when_forgotten(&person, &spaces).await?;
         let mut reply = Reply::private(messages::forgotten(&person.display_name, own));
         reply.replaces = Some(reply.message.clone());
         Ok(reply)
@@ -135,6 +138,29 @@ impl App {
             channel: space,
             id: String::new(),
         }))
+    }
+
+    /// The forgotten person leaves every pair space they had; in a pair the forget ended, their
+    /// partner leaves too, as after an unpair.
+    async fn leave_spaces_when_forgotten(
+        &self,
+        person: &Participant,
+        spaces: &[Pair],
+    ) -> AppResult<()> {
+        for pair in spaces {
+            let mut leaving = vec![person.clone()];
+            if pair.ended_at.is_none() {
+                let partner = if pair.mentor_id == person.id {
+                    &pair.mentee_id
+                } else {
+                    &pair.mentor_id
+                };
+                leaving.extend(store::participants::find(self.store.pool(), partner).await?);
+            }
+            let leaving: Vec<&Participant> = leaving.iter().collect();
+            self.remove_from_space(pair, &leaving).await;
+        }
+        Ok(())
     }
 
     /// Oneself, or anyone for a coordinator; whether it is oneself.

@@ -6,7 +6,7 @@ use anyhow::{Context, anyhow};
 
 use super::App;
 use crate::chat::{ChannelRef, ChatError, Member, SpaceRequest};
-use crate::domain::{Identity, Intake, Pair, Platform};
+use crate::domain::{Identity, Intake, Pair, Participant, Platform};
 use crate::messages;
 use crate::store;
 
@@ -105,6 +105,26 @@ impl App {
             }
         }
         Ok(made)
+    }
+
+    /// Takes people out of a pair's space on its platform; returns how many were in it and left.
+    /// A platform failure is logged and costs only that removal.
+    pub(crate) async fn remove_from_space(&self, pair: &Pair, people: &[&Participant]) -> usize {
+        let (Some(space), Ok(chat)) = (&pair.space_id, self.chats.on(pair.platform)) else {
+            return 0;
+        };
+        let space = ChannelRef::new(pair.platform, space.clone());
+        let mut left = 0;
+        for identity in people.iter().filter_map(|p| p.identity_on(pair.platform)) {
+            match chat.remove_from_space(&space, &identity).await {
+                Ok(true) => left += 1,
+                Ok(false) => {}
+                Err(err) => {
+                    tracing::warn!(error = %err, pair = %pair.id, "could not take someone out of a pair space")
+                }
+            }
+        }
+        left
     }
 
     /// Tells a pair in its space that it has ended; a failure only costs the notice.

@@ -141,6 +141,14 @@ pub trait Chat: Send + Sync {
     /// Makes the pair's private space, or finds the one made before: never a second one.
     async fn ensure_private_space(&self, request: &SpaceRequest) -> Result<Space, ChatError>;
 
+    /// Takes a person out of a pair's space (Slack: `conversations.kick`; Discord: their own
+    /// permission on the channel, or their place in the thread). `false` when they were not in it.
+    async fn remove_from_space(
+        &self,
+        space: &ChannelRef,
+        user: &Identity,
+    ) -> Result<bool, ChatError>;
+
     /// The platform's coordinator role as it is written in a message (Discord's `<@&ID>`), where
     /// one is configured.
     fn coordinator_role(&self) -> Option<String> {

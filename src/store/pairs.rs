@@ -144,6 +144,26 @@ pub async fn without_space<'c, E: Executor<'c, Database = Any>>(db: E) -> sqlx::
         .collect()
 }
 
+/// Every pair that has a private space (active or ended), oldest first; only `participant_id`'s
+/// when given.
+pub async fn with_space<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    participant_id: Option<&str>,
+) -> sqlx::Result<Vec<Pair>> {
+    let whose = match participant_id {
+        Some(_) => "AND (mentor_id = $1 OR mentee_id = $1)",
+        None => "",
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM pairs WHERE space_id IS NOT NULL {whose} ORDER BY created_at, id"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = participant_id {
+        query = query.bind(id);
+    }
+    query.fetch_all(db).await?.iter().map(from_row).collect()
+}
+
 pub async fn set_space<'c, E: Executor<'c, Database = Any>>(
     db: E,
     pair_id: &str,

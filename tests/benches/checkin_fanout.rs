@@ -39,6 +39,9 @@ impl Chat for Sink {
             r.pair_id.clone(),
         )))
     }
+    async fn remove_from_space(&self, _: &ChannelRef, _: &Identity) -> Result<bool, ChatError> {
+        Ok(false)
+    }
     async fn post(&self, channel: &ChannelRef, _: &Message) -> Result<MessageRef, ChatError> {
         let n = self.posted.fetch_add(1, Ordering::Relaxed);
         Ok(MessageRef {

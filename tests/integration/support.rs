@@ -270,6 +270,13 @@ impl Chat for FlakyChat {
         }
         self.console.ensure_private_space(request).await
     }
+    async fn remove_from_space(
+        &self,
+        space: &tandem::chat::ChannelRef,
+        user: &Identity,
+    ) -> Result<bool, tandem::chat::ChatError> {
+        self.console.remove_from_space(space, user).await
+    }
     async fn post(
         &self,
         channel: &tandem::chat::ChannelRef,

@@ -194,6 +194,20 @@ impl Chat for ConsoleChat {
         Ok(Space::named_only(ChannelRef::new(Platform::Console, name)))
     }
 
+    async fn remove_from_space(
+        &self,
+        space: &ChannelRef,
+        user: &Identity,
+    ) -> Result<bool, ChatError> {
+        let mut world = self.world.lock().expect("console world poisoned");
+        let Some(members) = world.channels.get_mut(&space.id) else {
+            return Ok(false);
+        };
+        let before = members.len();
+        members.retain(|m| *m != user.user_id);
+        Ok(members.len() < before)
+    }
+
     async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError> {
         let number = self.land(format!("#{}", channel.id), message);
         Ok(MessageRef {

@@ -281,6 +281,16 @@ impl Chat for Discord {
         })
     }
 
+    async fn remove_from_space(
+        &self,
+        space: &ChannelRef,
+        user: &Identity,
+    ) -> Result<bool, ChatError> {
+        spaces::remove(self.rest(), &space.id, &user.user_id)
+            .await
+            .map_err(RestError::into_chat)
+    }
+
     fn coordinator_role(&self) -> Option<String> {
         self.inner
             .spaces

@@ -1,7 +1,8 @@
 //! Pair spaces on Discord (ARCHITECTURE decision 6): a text channel under a "Mentoring pairs"
 //! category that only the pair, the coordinator role and the bot can see; a new category every
 //! 50 channels; private threads once the server nears its 500-channel limit. The channel topic
-//! carries the pair id, so asking again finds the space instead of making a second one.
+//! carries the pair id, so asking again finds the space instead of making a second one. Someone
+//! leaving a space loses what they were given: their overwrite, or their place in the thread.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -239,6 +240,45 @@ async fn make_thread(
     }
     tracing::info!(pair = %request.pair_id, thread = %thread.id, "made a pair thread");
     Ok(thread.id.to_string())
+}
+
+/// Takes someone out of a pair space the way Tandem let them in: their own permission overwrite
+/// on a channel, or their membership of a private thread. `false` when they had neither, or the
+/// space is gone.
+pub async fn remove(rest: &Rest, space: &str, user: &str) -> Result<bool, RestError> {
+    let gone = |e: &RestError| e.status() == Some(404);
+    let channel: Value = match rest.call(Call::get(format!("/channels/{space}"))).await {
+        Ok(channel) => channel,
+        Err(e) if gone(&e) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let path = if matches!(channel["type"].as_u64(), Some(11 | 12)) {
+        let member = rest
+            .call::<Value>(Call::get(format!(
+                "/channels/{space}/thread-members/{user}"
+            )))
+            .await;
+        match member {
+            Ok(_) => format!("/channels/{space}/thread-members/{user}"),
+            Err(e) if gone(&e) => return Ok(false),
+            Err(e) => return Err(e),
+        }
+    } else {
+        let overwrites = channel["permission_overwrites"].as_array();
+        let has_own = overwrites
+            .into_iter()
+            .flatten()
+            .any(|o| o["id"].as_str() == Some(user) && o["type"].as_u64() == Some(1));
+        if !has_own {
+            return Ok(false);
+        }
+        format!("/channels/{space}/permissions/{user}")
+    };
+    match rest.call::<Value>(Call::empty(Method::DELETE, path)).await {
+        Ok(_) => Ok(true),
+        Err(e) if gone(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 async fn find_thread(

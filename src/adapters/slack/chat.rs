@@ -253,6 +253,14 @@ impl Chat for SlackChat {
         super::rename::rename(&self.out, space, names).await
     }
 
+    async fn remove_from_space(
+        &self,
+        space: &ChannelRef,
+        user: &Identity,
+    ) -> Result<bool, ChatError> {
+        spaces::remove(&self.out, &space.id, &user.user_id).await
+    }
+
     async fn post(&self, channel: &ChannelRef, message: &Message) -> Result<MessageRef, ChatError> {
         self.post_to(&channel.id, message, None).await
     }

@@ -13,7 +13,8 @@ use crate::commands::Root;
 /// DMs: a message posted to a member id lands in the app's Messages tab), `files:write` (survey
 /// charts and exports, uploaded into the coordinator's DM), `im:write` (`conversations.open`: a
 /// file is shared into a DM's channel id, never a member id),
-/// `groups:write` (create private pair channels, invite, set their purpose, rename them),
+/// `groups:write` (create private pair channels, invite, set their purpose, rename them, take
+/// people out),
 /// `groups:read` (find a pair's channel again), `users:read` and `users:read.email` (names, time
 /// zones and emails of newcomers), `app_mentions:read` (answer an @mention with help).
 pub const BOT_SCOPES: &[&str] = &[

@@ -85,7 +85,8 @@ fn per_minute(n: u32) -> Quota {
 struct Pacing {
     /// conversations.create, conversations.list, conversations.setPurpose: Tier 2 (20+/min).
     tier2: DefaultDirectRateLimiter,
-    /// conversations.invite, conversations.open, conversations.history: Tier 3 (50+/min).
+    /// conversations.invite, conversations.kick, conversations.open, conversations.history:
+    /// Tier 3 (50+/min).
     tier3: DefaultDirectRateLimiter,
     /// users.info, views.open, files.getUploadURLExternal, files.completeUploadExternal and the
     /// upload itself: Tier 4 (100+/min).
@@ -134,9 +135,13 @@ impl Pacing {
             ("conversations.create" | "conversations.list" | "conversations.setPurpose", _) => {
                 self.tier2.until_ready().await
             }
-            ("conversations.invite" | "conversations.open" | "conversations.history", _) => {
-                self.tier3.until_ready().await
-            }
+            (
+                "conversations.invite"
+                | "conversations.kick"
+                | "conversations.open"
+                | "conversations.history",
+                _,
+            ) => self.tier3.until_ready().await,
             (
                 "users.info"
                 | "views.open"

@@ -1,6 +1,7 @@
 //! A pair's private channel: `conversations.create` (private, `mentoring-<mentor>-<mentee>`, a
 //! suffix when the name is taken), a purpose line carrying a marker with the pair id so the channel
-//! is found again instead of made twice, then `conversations.invite` of the pair and coordinators.
+//! is found again instead of made twice, then `conversations.invite` of the pair and coordinators;
+//! `conversations.kick` takes someone out again.
 
 use std::collections::BTreeSet;
 
@@ -200,6 +201,29 @@ async fn invite_users(out: &Outbound, channel: &str, users: &[String]) -> Result
     match invited {
         Ok(_) => Ok(()),
         Err(err) if code(&err) == Some("already_in_channel") => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Takes someone out of a pair channel; `false` when they were not in it (or it is gone).
+pub async fn remove(out: &Outbound, channel: &str, user: &str) -> Result<bool, ChatError> {
+    let req = SlackApiConversationsKickRequest::new(channel.into(), user.into());
+    let req = &req;
+    let kicked = out
+        .call("conversations.kick", None, || async move {
+            out.session().conversations_kick(req).await
+        })
+        .await;
+    match kicked {
+        Ok(_) => Ok(true),
+        Err(err)
+            if matches!(
+                code(&err),
+                Some("not_in_channel" | "channel_not_found" | "user_not_found")
+            ) =>
+        {
+            Ok(false)
+        }
         Err(err) => Err(err),
     }
 }

@@ -73,6 +73,8 @@ pub struct World {
     pub commands: Vec<Value>,
     pub nonces: HashMap<String, Value>,
     pub threads: Vec<Value>,
+    /// Who has been added to each thread, by thread id.
+    pub thread_members: HashMap<String, Vec<String>>,
     /// Interaction tokens whose first answer Discord has (callback, or HTTP response read).
     pub answered: std::collections::HashSet<String>,
     faults: Vec<(String, Fault)>,
@@ -661,7 +663,46 @@ fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
             }
             ok(channel.clone())
         }
-        ("PUT", ["channels", _, "thread-members", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("PUT", ["channels", thread, "thread-members", user]) => {
+            let members = w.thread_members.entry(thread.to_string()).or_default();
+            if !members.iter().any(|m| m == user) {
+                members.push(user.to_string());
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("GET", ["channels", thread, "thread-members", user]) => {
+            let member = w
+                .thread_members
+                .get(*thread)
+                .is_some_and(|m| m.iter().any(|m| m == user));
+            if member {
+                ok(
+                    json!({ "id": thread, "user_id": user, "join_timestamp": objects::WHEN, "flags": 0 }),
+                )
+            } else {
+                error(404, 10007, "Unknown Member")
+            }
+        }
+        ("DELETE", ["channels", thread, "thread-members", user]) => {
+            if let Some(members) = w.thread_members.get_mut(*thread) {
+                members.retain(|m| m != user);
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("DELETE", ["channels", id, "permissions", overwrite]) => {
+            let Some(channel) = w.channels.iter_mut().find(|c| c["id"] == *id) else {
+                return error(404, 10003, "Unknown Channel");
+            };
+            let Some(list) = channel["permission_overwrites"].as_array_mut() else {
+                return error(404, 10009, "Unknown Overwrite");
+            };
+            let before = list.len();
+            list.retain(|o| o["id"] != *overwrite);
+            if list.len() == before {
+                return error(404, 10009, "Unknown Overwrite");
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
         ("POST", ["channels", channel, "messages", id, "threads"]) => {
             if !w
                 .messages

@@ -12,6 +12,7 @@ mod checkins;
 mod connecting;
 mod files;
 mod forgetting;
+mod leaving;
 mod over_gateway;
 mod over_http;
 mod pacing;
@@ -107,7 +108,7 @@ impl DiscordWorld {
     /// Gina creates intake Y1 with `options` (besides its name) and pairs Aroha (mentor) with
     /// Ben, waiting for the deferred answer that follows the pair's new channel.
     pub async fn intake_with_pair(&self, options: Vec<Value>) {
-        use payloads::{AROHA, BEN, GINA, mentoring, person, text};
+        use payloads::{GINA, mentoring, text};
         let mut options = options;
         options.insert(0, text("name", "Y1"));
         let (_, made) = self
@@ -117,6 +118,13 @@ impl DiscordWorld {
             payloads::words(&made["data"]).contains("Created the intake"),
             "{made}"
         );
+        self.pair_aroha_with_ben(1).await;
+    }
+
+    /// Gina pairs Aroha (mentor) with Ben and waits for the deferred answer, the `answers`-th
+    /// edit of an original answer so far.
+    pub async fn pair_aroha_with_ben(&self, answers: usize) {
+        use payloads::{AROHA, BEN, GINA, mentoring, person};
         let (_, paired) = self
             .post(&mentoring(
                 &GINA,
@@ -126,7 +134,9 @@ impl DiscordWorld {
             ))
             .await;
         assert_eq!(paired["type"], 5, "{paired}");
-        self.fake.wait_for("PATCH", "/messages/@original", 1).await;
+        self.fake
+            .wait_for("PATCH", "/messages/@original", answers)
+            .await;
     }
 
     /// Posts an interaction signed now, as Discord would.

@@ -542,6 +542,25 @@ fn answer(w: &mut World, method: &str, p: &Value) -> Response {
             }
             ok(json!({ "channel": channel_json(c) }))
         }
+        // Its page: `cant_kick_self` for the app itself, `not_in_channel` for someone not in it,
+        // `user_not_found` for an unknown id, `channel_not_found` for an unknown channel.
+        "conversations.kick" => {
+            let user = s("user");
+            if user == BOT_USER {
+                return err("cant_kick_self");
+            }
+            if user_profile(&user).is_none() {
+                return err("user_not_found");
+            }
+            let Some(c) = w.channels.iter_mut().find(|c| c.id == s("channel")) else {
+                return err("channel_not_found");
+            };
+            let Some(at) = c.members.iter().position(|m| *m == user) else {
+                return err("not_in_channel");
+            };
+            c.members.remove(at);
+            ok(json!({}))
+        }
         "conversations.list" => {
             let channels: Vec<Value> = w.channels.iter().map(channel_json).collect();
             ok(json!({ "channels": channels, "response_metadata": { "next_cursor": "" } }))

@@ -8,6 +8,7 @@ mod fake_socket;
 mod files;
 mod flows;
 mod forgetting;
+mod leaving;
 mod listener;
 mod manifest;
 mod outbound;
