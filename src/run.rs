@@ -18,7 +18,8 @@ use crate::clock::SystemClock;
 use crate::config::RunConfig;
 use crate::store::{Store, redact};
 
-/// How often pairs still missing a private space are tried again.
+/// How often pairs still missing a private space are tried again, and the Discord
+/// coordinator-role holders Tandem recorded are checked for the role.
 const SPACE_SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
 /// How long inbound request keys are remembered: far longer than Slack's 5-minute signature
 /// window and its event retries.
@@ -124,6 +125,10 @@ async fn sweep_spaces(app: App) {
         }
         if let Err(err) = app.open_missing_spaces().await {
             tracing::warn!(error = ?err, "could not open missing pair spaces");
+        }
+        // Without the Server Members intent no member update says a role was taken away.
+        if let Err(err) = app.sweep_role_holders().await {
+            tracing::warn!(error = ?err, "could not check the coordinator-role holders");
         }
     }
 }

@@ -275,6 +275,12 @@ impl App {
         ) else {
             return Ok(Sent::Skipped("the pair or the coordinator is gone"));
         };
+        // Queued while they coordinated, sent after they stepped down: not theirs to read now.
+        let still = store::coordinators::contains(db, coordinator_id).await?
+            || store::coordinators::holds_role(db, coordinator_id).await?;
+        if !still {
+            return Ok(Sent::Skipped("no longer a coordinator"));
+        }
         let reachable = [pair.platform]
             .into_iter()
             .chain(Platform::ALL)

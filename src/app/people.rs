@@ -3,7 +3,7 @@
 
 use super::{App, AppResult, Caller, Reply, UserError};
 use crate::commands::Mention;
-use crate::domain::{Participant, Platform, new_id};
+use crate::domain::{Identity, Participant, Platform, new_id};
 use crate::messages;
 use crate::store;
 use crate::store::audit::AuditAction;
@@ -170,7 +170,12 @@ impl App {
         self.audit(&mut *tx, caller, action, &person.id, None)
             .await?;
         tx.commit().await?;
-        Ok(Reply::private(messages::coordinator_removed(&person)))
+        // A Discord role holder still coordinates there, so keeps the spaces the role gave.
+        let by_role = store::coordinators::holds_role(self.store.pool(), &person.id).await?;
+        let left = self
+            .leave_coordinated_spaces(&person, |p| !(by_role && p == Platform::Discord))
+            .await?;
+        Ok(Reply::private(messages::coordinator_removed(&person, left)))
     }
 
     /// Keeps `role_coordinators` in step with what the platform vouches for: a role holder is
@@ -189,7 +194,7 @@ impl App {
         match (caller.platform_coordinator, noted, &known) {
             (true, true, _) | (false, false, _) => return Ok(()),
             (false, true, Some(p)) => {
-                store::coordinators::forget_role(&mut *self.store.writer().await?, &p.id).await?;
+                self.coordinator_role_lost(p).await?;
                 return Ok(());
             }
             _ => {}
@@ -205,6 +210,60 @@ impl App {
         store::coordinators::note_role(&mut *tx, &named.person().id, self.now()).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Someone seen with Discord's coordinator role holds it no more: no help alerts by the role,
+    /// and out of the Discord pair spaces they were added to, unless the `coordinators` table
+    /// still names them. Returns how many spaces they left.
+    pub async fn coordinator_role_lost(&self, person: &Participant) -> anyhow::Result<usize> {
+        store::coordinators::forget_role(&mut *self.store.writer().await?, &person.id).await?;
+        if store::coordinators::contains(self.store.pool(), &person.id).await? {
+            return Ok(0);
+        }
+        let left = self
+            .leave_coordinated_spaces(person, |p| p == Platform::Discord)
+            .await?;
+        tracing::info!(participant = %person.id, spaces = left, "the coordinator role was lost");
+        Ok(left)
+    }
+
+    /// A platform says `identity` no longer holds its coordinator role (Discord's member update):
+    /// acted on only for someone recorded with it.
+    pub async fn coordinator_role_lost_by(&self, identity: &Identity) -> anyhow::Result<usize> {
+        let db = self.store.pool();
+        match store::participants::find_by_identity(db, identity).await? {
+            Some(p) if store::coordinators::holds_role(db, &p.id).await? => {
+                self.coordinator_role_lost(&p).await
+            }
+            _ => Ok(0),
+        }
+    }
+
+    /// Asks the platform about each recorded role holder (Discord: their membership of the
+    /// server), for servers where member updates do not reach Tandem; returns how many lost it.
+    pub async fn sweep_role_holders(&self) -> anyhow::Result<usize> {
+        let Ok(chat) = self.chats.on(Platform::Discord) else {
+            return Ok(0);
+        };
+        let db = self.store.pool();
+        let holders = store::coordinators::role_holders(db).await?;
+        let mut lost = 0;
+        for person in store::participants::find_many(db, &holders).await? {
+            let Some(identity) = person.identity_on(Platform::Discord) else {
+                continue;
+            };
+            match chat.holds_coordinator_role(&identity).await {
+                Ok(Some(false)) => {
+                    self.coordinator_role_lost(&person).await?;
+                    lost += 1;
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %err, user = %identity, "could not check a coordinator's role")
+                }
+            }
+        }
+        Ok(lost)
     }
 
     /// Makes sure the operator's bootstrap coordinators (`TANDEM_COORDINATORS`) exist.

@@ -140,8 +140,8 @@ impl App {
         }))
     }
 
-    /// The forgotten person leaves every pair space they had; in a pair the forget ended, their
-    /// partner leaves too, as after an unpair.
+    /// The forgotten person leaves every pair space they had or were added to as a coordinator;
+    /// in a pair the forget ended, their partner leaves too, as after an unpair.
     async fn leave_spaces_when_forgotten(
         &self,
         person: &Participant,
@@ -160,6 +160,8 @@ impl App {
             let leaving: Vec<&Participant> = leaving.iter().collect();
             self.remove_from_space(pair, &leaving).await;
         }
+        // A forgotten coordinator coordinates no more: out of the spaces they were added to.
+        self.leave_coordinated_spaces(person, |_| true).await?;
         Ok(())
     }
 

@@ -127,6 +127,24 @@ impl App {
         left
     }
 
+    /// Takes someone who no longer coordinates out of the pair spaces on the platforms `on`
+    /// picks (never their own pair's); returns how many they left.
+    pub(crate) async fn leave_coordinated_spaces(
+        &self,
+        person: &Participant,
+        on: impl Fn(Platform) -> bool,
+    ) -> anyhow::Result<usize> {
+        let mut left = 0;
+        for pair in store::pairs::with_space(self.store.pool(), None).await? {
+            let own = pair.mentor_id == person.id || pair.mentee_id == person.id;
+            if own || !on(pair.platform) {
+                continue;
+            }
+            left += self.remove_from_space(&pair, &[person]).await;
+        }
+        Ok(left)
+    }
+
     /// Tells a pair in its space that it has ended; a failure only costs the notice.
     pub(crate) async fn say_goodbye(&self, pair: &Pair, intake: &Intake) {
         let Some(space) = &pair.space_id else { return };

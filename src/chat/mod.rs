@@ -149,6 +149,12 @@ pub trait Chat: Send + Sync {
         user: &Identity,
     ) -> Result<bool, ChatError>;
 
+    /// Whether `user` holds the platform's coordinator role now; `None` where the platform has
+    /// no such role.
+    async fn holds_coordinator_role(&self, _user: &Identity) -> Result<Option<bool>, ChatError> {
+        Ok(None)
+    }
+
     /// The platform's coordinator role as it is written in a message (Discord's `<@&ID>`), where
     /// one is configured.
     fn coordinator_role(&self) -> Option<String> {

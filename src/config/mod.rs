@@ -202,6 +202,12 @@ pub struct DiscordArgs {
     #[arg(long, env = "DISCORD_COORDINATOR_ROLE_ID")]
     pub discord_coordinator_role_id: Option<u64>,
 
+    /// `on` or `off`: ask the gateway for member updates (the privileged Server Members intent,
+    /// which must be switched on in the Developer Portal first), so a coordinator losing the role
+    /// is noticed at once rather than by the 5-minute check.
+    #[arg(long, env = "DISCORD_MEMBERS_INTENT", value_parser = parse_on_off, default_value = "off")]
+    pub discord_members_intent: bool,
+
     /// REST base (a fake, or a shared rate-limit proxy); Tandem then paces requests itself.
     #[arg(long, env = "DISCORD_API_URL")]
     pub discord_api_url: Option<String>,

@@ -243,12 +243,14 @@ pub fn coordinator_added(person: &Participant) -> Message {
     )
 }
 
-pub fn coordinator_removed(person: &Participant) -> Message {
-    Message::new().line(
-        Text::new()
-            .user(person.display_name.clone())
-            .plain(" is no longer a coordinator."),
-    )
+pub fn coordinator_removed(person: &Participant, spaces_left: usize) -> Message {
+    let spaces = match spaces_left {
+        1 => "1 pair space".to_string(),
+        n => format!("{n} pair spaces"),
+    };
+    Message::new().line(Text::new().user(person.display_name.clone()).plain(format!(
+        " is no longer a coordinator: they left {spaces} and will get no more help alerts."
+    )))
 }
 
 pub fn paused(person: &Participant, until: Option<NaiveDate>) -> Message {

@@ -92,6 +92,7 @@ async fn fan_out(fake: FakeDiscord) {
         coordinator_role: Some(COORDINATOR_ROLE),
         api_url: Some(fake.base.clone()),
         threads_after: 450,
+        members_intent: false,
     };
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&format!("sqlite://{}/bench.db", dir.path().display()))

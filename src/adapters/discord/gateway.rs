@@ -1,6 +1,8 @@
-//! The gateway connection (serenity) with no intents: interactions arrive on every gateway
-//! connection regardless of intents, and Tandem needs nothing else. Each INTERACTION_CREATE goes
-//! through the same interaction code as HTTP, answered by a callback over our outbound layer.
+//! The gateway connection (serenity), with no intents unless `DISCORD_MEMBERS_INTENT` asks for
+//! Server Members: interactions arrive on every gateway connection regardless of intents. Each
+//! INTERACTION_CREATE goes through the same interaction code as HTTP, answered by a callback over
+//! our outbound layer; a GUILD_MEMBER_UPDATE without the coordinator role tells the app the role
+//! was lost.
 //! On PostgreSQL at most one instance holds the gateway (an advisory lock).
 
 use std::sync::Arc;
@@ -10,13 +12,17 @@ use async_trait::async_trait;
 use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde_json::Value;
-use serenity::all::{Context, EventHandler, GatewayIntents, Interaction, Ready, ResumedEvent};
+use serenity::all::{
+    Context, EventHandler, GatewayIntents, GuildMemberUpdateEvent, Interaction, Member, Ready,
+    ResumedEvent,
+};
 use serenity::gateway::ShardManager;
 use serenity::http::HttpBuilder;
 use serenity::model::id::ApplicationId;
 
 use super::interactions::Interactions;
 use super::outbound::Call;
+use crate::domain::{Identity, Platform};
 use crate::store::{Backend, Store};
 
 /// The advisory-lock key of the Discord gateway: "tandem-gw" in ASCII.
@@ -36,6 +42,28 @@ impl EventHandler for Handler {
 
     async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
         tracing::info!("Discord gateway resumed");
+    }
+
+    async fn guild_member_update(
+        &self,
+        _ctx: Context,
+        _old: Option<Member>,
+        _new: Option<Member>,
+        event: GuildMemberUpdateEvent,
+    ) {
+        let discord = &self.interactions.discord;
+        let Some(role) = discord.settings().coordinator_role else {
+            return;
+        };
+        if event.guild_id.get() != discord.settings().guild_id
+            || event.roles.iter().any(|r| r.get() == role)
+        {
+            return;
+        }
+        let who = Identity::new(Platform::Discord, event.user.id.to_string());
+        if let Err(err) = self.interactions.app.coordinator_role_lost_by(&who).await {
+            tracing::warn!(error = ?err, "could not act on a lost coordinator role");
+        }
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
@@ -97,13 +125,17 @@ pub async fn start(interactions: Arc<Interactions>) -> anyhow::Result<Gateway> {
             .proxy(base.trim_end_matches('/'))
             .ratelimiter_disabled(true);
     }
-    let mut client =
-        serenity::all::ClientBuilder::new_with_http(http.build(), GatewayIntents::empty())
-            .event_handler(Handler {
-                interactions: interactions.clone(),
-            })
-            .await
-            .map_err(|e| anyhow::anyhow!("could not set up the Discord gateway: {e}"))?;
+    let intents = if settings.members_intent {
+        GatewayIntents::GUILD_MEMBERS
+    } else {
+        GatewayIntents::empty()
+    };
+    let mut client = serenity::all::ClientBuilder::new_with_http(http.build(), intents)
+        .event_handler(Handler {
+            interactions: interactions.clone(),
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("could not set up the Discord gateway: {e}"))?;
     let shards = client.shard_manager.clone();
     let task = tokio::spawn(async move {
         if let Err(err) = client.start().await {

@@ -55,6 +55,8 @@ pub struct DiscordSettings {
     pub coordinator_role: Option<u64>,
     pub api_url: Option<String>,
     pub threads_after: usize,
+    /// Whether the gateway asks for member updates (the Server Members intent).
+    pub members_intent: bool,
 }
 
 impl DiscordSettings {
@@ -81,6 +83,7 @@ impl DiscordSettings {
                 .clone()
                 .filter(|u| !u.trim().is_empty()),
             threads_after: args.discord_threads_after,
+            members_intent: args.discord_members_intent,
         }))
     }
 }
@@ -289,6 +292,28 @@ impl Chat for Discord {
         spaces::remove(self.rest(), &space.id, &user.user_id)
             .await
             .map_err(RestError::into_chat)
+    }
+
+    /// `GET /guilds/{g}/members/{u}`: someone who left the server holds no role there.
+    async fn holds_coordinator_role(&self, user: &Identity) -> Result<Option<bool>, ChatError> {
+        let Some(role) = self.inner.spaces.coordinator_role else {
+            return Ok(Some(false));
+        };
+        let path = format!(
+            "/guilds/{}/members/{}",
+            self.inner.spaces.guild_id, user.user_id
+        );
+        match self.rest().call::<Value>(Call::get(path)).await {
+            Ok(member) => Ok(Some(
+                member["roles"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|r| r.as_str() == Some(role.to_string().as_str())),
+            )),
+            Err(e) if e.status() == Some(404) => Ok(Some(false)),
+            Err(e) => Err(e.into_chat()),
+        }
     }
 
     fn coordinator_role(&self) -> Option<String> {

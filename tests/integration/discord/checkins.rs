@@ -432,6 +432,10 @@ async fn role_holders_hear_of_help_until_they_lose_the_role(db: TestDb) {
     let (_, answer) = w.post(&mentoring(&demoted, &["help"], vec![], &[])).await;
     assert_eq!(answer["type"], 4, "{answer}");
     assert!(store::coordinators::alerted(db).await.unwrap().is_empty());
+    assert!(
+        !super::leaving::named_in(&w.fake, &channel).contains(&GINA.id.to_string()),
+        "seen without the role, she leaves the pair channel"
+    );
     let (_, refused) = w.post(&mentoring(&demoted, &["pairs"], vec![], &[])).await;
     assert!(
         payloads::words(&refused["data"]).contains("coordinator"),

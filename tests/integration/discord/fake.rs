@@ -73,6 +73,8 @@ pub struct World {
     pub commands: Vec<Value>,
     pub nonces: HashMap<String, Value>,
     pub threads: Vec<Value>,
+    /// Members whose roles a test changed, by user id; the others hold what `payloads` gives them.
+    pub member_roles: HashMap<String, Vec<String>>,
     /// Who has been added to each thread, by thread id.
     pub thread_members: HashMap<String, Vec<String>>,
     /// Interaction tokens whose first answer Discord has (callback, or HTTP response read).
@@ -617,7 +619,11 @@ fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
             true,
         )),
         ("GET", ["guilds", _, "members", id]) => match super::payloads::name_of(id) {
-            Some(name) => ok(objects::member(id, name, vec![], false)),
+            Some(name) => {
+                let roles = w.member_roles.get(*id).cloned();
+                let roles = roles.unwrap_or_else(|| super::payloads::roles_of(id));
+                ok(objects::member(id, name, roles, false))
+            }
             None => error(404, 10007, "Unknown Member"),
         },
         ("GET", ["guilds", _, "channels"]) => ok(Value::Array(w.channels.clone())),

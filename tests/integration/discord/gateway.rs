@@ -46,7 +46,8 @@ impl Drop for OpenSession {
 pub struct FakeGateway {
     pub url: String,
     pub seen: Arc<Mutex<Seen>>,
-    dispatch: broadcast::Sender<Value>,
+    /// Events to dispatch: their name (`t`) and data (`d`).
+    dispatch: broadcast::Sender<(String, Value)>,
     drop_now: broadcast::Sender<()>,
     ready: Arc<tokio::sync::Notify>,
 }
@@ -82,8 +83,13 @@ impl FakeGateway {
     }
 
     pub fn interaction(&self, interaction: Value) {
+        self.event("INTERACTION_CREATE", interaction);
+    }
+
+    /// Dispatches any event, as `{ "op": 0, "t": name, "d": data }`.
+    pub fn event(&self, name: &str, data: Value) {
         self.dispatch
-            .send(interaction)
+            .send((name.to_string(), data))
             .expect("a gateway session is listening");
     }
 
@@ -113,9 +119,9 @@ impl FakeGateway {
                 Some(frame) = out_rx.recv() => {
                     if tx.send(Message::Text(frame.to_string().into())).await.is_err() { return; }
                 }
-                Ok(interaction) = dispatch.recv(), if live => {
+                Ok((name, data)) = dispatch.recv(), if live => {
                     seq += 1;
-                    let _ = out.send(json!({ "op": 0, "t": "INTERACTION_CREATE", "s": seq, "d": interaction }));
+                    let _ = out.send(json!({ "op": 0, "t": name, "s": seq, "d": data }));
                 }
                 Ok(()) = drop_now.recv() => {
                     // 4000 "unknown error": Discord's resumable close.

@@ -1,11 +1,13 @@
 //! Leaving a pair space on Discord: people unpaired or forgotten lose their own permission on
 //! the channel, or their place in the private thread.
 
+use serde_json::json;
+use tandem::adapters::discord::gateway;
 use tandem::chat::{ChannelRef, Chat, Member, SpaceRequest};
 use tandem::domain::{Identity, Platform};
 
-use super::fake::FakeDiscord;
-use super::payloads::{self, AROHA, BEN, GINA, click, mentoring, person};
+use super::fake::{FakeDiscord, GUILD};
+use super::payloads::{self, AROHA, BEN, CY, GINA, click, mentoring, person};
 use super::{DiscordWorld, settings};
 use crate::on_both_backends;
 use crate::support::TestDb;
@@ -107,4 +109,114 @@ async fn leaving_a_thread_takes_the_person_out_of_it() {
     let gone = ChannelRef::new(Platform::Discord, "799999999999999999");
     assert!(!discord.remove_from_space(&gone, &aroha).await.unwrap());
     fake.assert_clean();
+}
+
+on_both_backends!(coordinators_who_step_down_leave_the_channels);
+
+/// Cy coordinates by name, Gina by role: each leaves the pair channel when that ends.
+async fn coordinators_who_step_down_leave_the_channels(db: TestDb) {
+    let w = DiscordWorld::new(db).await;
+    let add = |p: &payloads::Person| {
+        mentoring(
+            &GINA,
+            &["coordinator", "add"],
+            vec![person("user", p)],
+            &[p],
+        )
+    };
+    w.post(&add(&CY)).await;
+    // Ben coordinates too, so Cy is not the last one; his own pair's channel stays his.
+    w.post(&add(&BEN)).await;
+    w.intake_with_pair(vec![]).await;
+    let channel = w.fake.pair_channels()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        named_in(&w.fake, &channel),
+        [AROHA.id, BEN.id, CY.id, GINA.id]
+    );
+
+    let remove = mentoring(
+        &GINA,
+        &["coordinator", "remove"],
+        vec![person("user", &CY)],
+        &[&CY],
+    );
+    let (_, answer) = w.post(&remove).await;
+    let said = payloads::words(&answer["data"]);
+    assert!(
+        said.contains("Cy is no longer a coordinator: they left 1 pair space and will get no more help alerts."),
+        "{said}"
+    );
+    assert_eq!(named_in(&w.fake, &channel), [AROHA.id, BEN.id, GINA.id]);
+
+    // Gina's role is taken away; without member updates the sweep notices.
+    let gina = w
+        .app
+        .participant(&Identity::new(Platform::Discord, GINA.id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(alerted(&w).await.contains(&gina.id));
+    let asked = || {
+        w.fake
+            .calls_to("GET", &format!("/members/{}", GINA.id))
+            .len()
+    };
+    let before = asked();
+    assert_eq!(
+        w.app.sweep_role_holders().await.unwrap(),
+        0,
+        "she still holds it"
+    );
+    w.fake.lock().member_roles.insert(GINA.id.into(), vec![]);
+    assert_eq!(w.app.sweep_role_holders().await.unwrap(), 1);
+    assert_eq!(named_in(&w.fake, &channel), [AROHA.id, BEN.id]);
+    assert!(!alerted(&w).await.contains(&gina.id), "no more help alerts");
+    assert_eq!(
+        w.app.sweep_role_holders().await.unwrap(),
+        0,
+        "no longer recorded"
+    );
+    assert_eq!(
+        asked(),
+        before + 2,
+        "one look at her per sweep while recorded"
+    );
+    w.fake.assert_clean();
+}
+
+async fn alerted(w: &DiscordWorld) -> Vec<String> {
+    tandem::store::coordinators::alerted(w.app.store.pool())
+        .await
+        .unwrap()
+}
+
+on_both_backends!(a_member_update_without_the_role_is_acted_on_at_once);
+
+/// With the Server Members intent, GUILD_MEMBER_UPDATE says the role is gone: no sweep needed.
+async fn a_member_update_without_the_role_is_acted_on_at_once(db: TestDb) {
+    let w = DiscordWorld::with_settings(db, |s| s.members_intent = true).await;
+    let _connection = gateway::start(w.interactions.clone()).await.unwrap();
+    w.gateway.ready().await;
+    assert_eq!(w.gateway.seen().intents, Some(1 << 1), "GUILD_MEMBERS only");
+    w.intake_with_pair(vec![]).await;
+    let channel = w.fake.pair_channels()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(named_in(&w.fake, &channel), [AROHA.id, BEN.id, GINA.id]);
+    w.gateway.event(
+        "GUILD_MEMBER_UPDATE",
+        json!({ "guild_id": GUILD.to_string(), "roles": [], "user": payloads::user(&GINA),
+            "nick": null, "avatar": null, "joined_at": "2026-01-01T00:00:00+00:00",
+            "premium_since": null, "pending": false, "flags": 0 }),
+    );
+    w.fake
+        .wait_for("DELETE", &format!("/permissions/{}", GINA.id), 1)
+        .await;
+    assert_eq!(named_in(&w.fake, &channel), [AROHA.id, BEN.id]);
+    assert!(alerted(&w).await.is_empty(), "no more help alerts");
+    w.fake.assert_clean();
 }

@@ -51,6 +51,7 @@ pub fn settings(fake: &FakeDiscord) -> DiscordSettings {
         coordinator_role: Some(COORDINATOR_ROLE),
         api_url: Some(fake.base.clone()),
         threads_after: 450,
+        members_intent: false,
     }
 }
 
@@ -69,10 +70,19 @@ pub struct DiscordWorld {
 
 impl DiscordWorld {
     pub async fn new(db: TestDb) -> DiscordWorld {
+        Self::with_settings(db, |_| {}).await
+    }
+
+    /// A world whose Discord settings `tweak` changes first.
+    pub async fn with_settings(
+        db: TestDb,
+        tweak: impl FnOnce(&mut DiscordSettings),
+    ) -> DiscordWorld {
         let fake = FakeDiscord::start().await;
         let gateway = FakeGateway::start().await;
         fake.lock().gateway_url = gateway.url.clone();
-        let settings = settings(&fake);
+        let mut settings = settings(&fake);
+        tweak(&mut settings);
         let key = settings.public_key.clone().unwrap();
         let discord = Discord::connect(settings)
             .await

@@ -49,3 +49,58 @@ async fn first_active(t: &SlackTest) -> tandem::domain::Pair {
     assert!(pair.ended_at.is_none());
     pair
 }
+
+on_both_backends!(a_coordinator_removed_leaves_the_channels);
+
+async fn a_coordinator_removed_leaves_the_channels(db: TestDb) {
+    let t = SlackTest::http(db).await;
+    t.mentoring("UCOORD", "coordinator add <@UOTHER|olly>")
+        .await;
+    t.mentoring("UCOORD", "intake create Y1 tz:UTC").await;
+    t.mentoring("UCOORD", PAIR).await;
+    assert_eq!(
+        t.fake.channels()["mentoring-mia-ned"],
+        ["UMENTOR", "UMENTEE", "UCOORD", "UOTHER"]
+    );
+    let said = t
+        .mentoring("UCOORD", "coordinator remove <@UOTHER|olly>")
+        .await;
+    assert!(
+        text_of(&said).contains("Olly is no longer a coordinator: they left 1 pair space"),
+        "{said}"
+    );
+    assert_eq!(
+        t.fake.channels()["mentoring-mia-ned"],
+        ["UMENTOR", "UMENTEE", "UCOORD"]
+    );
+    let kicks = t.fake.calls("conversations.kick");
+    assert_eq!(kicks.len(), 1);
+    assert_eq!(kicks[0].params["user"], "UOTHER");
+    t.fake.assert_clean();
+}
+
+on_both_backends!(a_forgotten_coordinator_leaves_the_channels);
+
+async fn a_forgotten_coordinator_leaves_the_channels(db: TestDb) {
+    let t = SlackTest::http(db).await;
+    t.mentoring("UCOORD", "coordinator add <@UOTHER|olly>")
+        .await;
+    t.mentoring("UCOORD", "intake create Y1 tz:UTC").await;
+    t.mentoring("UCOORD", PAIR).await;
+    let olly = t
+        .app
+        .participant(&tandem::domain::Identity::new(
+            tandem::domain::Platform::Slack,
+            "UOTHER",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    t.click("UCOORD", "forget.confirm", &olly.id, "forget")
+        .await;
+    assert_eq!(
+        t.fake.channels()["mentoring-mia-ned"],
+        ["UMENTOR", "UMENTEE", "UCOORD"]
+    );
+    t.fake.assert_clean();
+}
