@@ -39,11 +39,17 @@ pub async fn run(config: RunConfig) -> anyhow::Result<()> {
         .install_recorder()
         .context("could not start the metrics recorder")?;
     let discord = match DiscordSettings::from_args(&config.discord)? {
-        Some(settings) => Some(Discord::connect(settings).await?),
+        Some(mut settings) => {
+            settings.call_timeout = config.platform_timeout();
+            Some(Discord::connect(settings).await?)
+        }
         None => None,
     };
     let slack = match SlackSettings::from_args(&config.slack)? {
-        Some(settings) => Some(Slack::connect(settings).await?),
+        Some(mut settings) => {
+            settings.call_timeout = config.platform_timeout();
+            Some(Slack::connect(settings).await?)
+        }
         None => None,
     };
     let mut chats = Chats::new();

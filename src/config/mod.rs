@@ -83,6 +83,12 @@ pub struct RunConfig {
     #[arg(long, env = "TANDEM_INSTANCE_ID", value_parser = parse_instance_id)]
     pub instance_id: Option<String>,
 
+    /// How long one Slack or Discord API call may take before it counts as timed out (and, for
+    /// a post, as an outcome unknown).
+    #[arg(long, env = "TANDEM_PLATFORM_TIMEOUT_SECS", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub platform_timeout_secs: u64,
+
     #[command(flatten)]
     pub discord: DiscordArgs,
 
@@ -296,6 +302,11 @@ fn parse_instance_id(value: &str) -> Result<String, String> {
 }
 
 impl RunConfig {
+    /// `TANDEM_PLATFORM_TIMEOUT_SECS` as a duration.
+    pub fn platform_timeout(&self) -> Duration {
+        Duration::from_secs(self.platform_timeout_secs)
+    }
+
     /// This instance's identity: `TANDEM_INSTANCE_ID`, else the host name, else a random one
     /// (then a restart cannot take its deliveries back at once; they wait out their lease).
     pub fn instance(&self) -> String {
@@ -334,6 +345,17 @@ mod tests {
         let run = <Run as clap::Parser>::try_parse_from(["run", "--instance-id", "box-2"]).unwrap();
         assert_eq!(run.config.instance(), "box-2");
         assert!(<Run as clap::Parser>::try_parse_from(["run", "--instance-id", "a b"]).is_err());
+        assert_eq!(run.config.platform_timeout(), Duration::from_secs(15));
+        let quick =
+            <Run as clap::Parser>::try_parse_from(["run", "--platform-timeout-secs", "2"]).unwrap();
+        assert_eq!(quick.config.platform_timeout(), Duration::from_secs(2));
+        for bad in ["0", "301", "soon"] {
+            let args = ["run", "--platform-timeout-secs", bad];
+            assert!(
+                <Run as clap::Parser>::try_parse_from(args).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

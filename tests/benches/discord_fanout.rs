@@ -93,6 +93,7 @@ async fn fan_out(fake: FakeDiscord) {
         api_url: Some(fake.base.clone()),
         threads_after: 450,
         members_intent: false,
+        call_timeout: tandem::adapters::CALL_TIMEOUT,
     };
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&format!("sqlite://{}/bench.db", dir.path().display()))

@@ -107,6 +107,7 @@ async fn main() {
         api_url,
         ack_budget: ACK_BUDGET,
         verify_posts: false,
+        call_timeout: tandem::adapters::CALL_TIMEOUT,
     };
     let slack = Slack::connect(settings).await.unwrap();
     let chats = Chats::new().with(Arc::new(slack.chat()));

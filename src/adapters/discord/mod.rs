@@ -57,6 +57,8 @@ pub struct DiscordSettings {
     pub threads_after: usize,
     /// Whether the gateway asks for member updates (the Server Members intent).
     pub members_intent: bool,
+    /// How long one REST call may take (`TANDEM_PLATFORM_TIMEOUT_SECS`).
+    pub call_timeout: std::time::Duration,
 }
 
 impl DiscordSettings {
@@ -84,6 +86,7 @@ impl DiscordSettings {
                 .filter(|u| !u.trim().is_empty()),
             threads_after: args.discord_threads_after,
             members_intent: args.discord_members_intent,
+            call_timeout: crate::adapters::CALL_TIMEOUT,
         }))
     }
 }
@@ -107,7 +110,8 @@ impl Discord {
     /// Connects over REST and checks the token, the server and the bot's permissions; any of them
     /// wrong stops start-up with a message that says which.
     pub async fn connect(settings: DiscordSettings) -> anyhow::Result<Discord> {
-        let rest = Rest::new(settings.api_url.as_deref(), settings.token.clone())?;
+        let rest = Rest::new(settings.api_url.as_deref(), settings.token.clone())?
+            .with_timeout(settings.call_timeout)?;
         let checked = startup::check(&rest, &settings).await?;
         let spaces = SpaceSettings {
             guild_id: settings.guild_id,

@@ -29,7 +29,6 @@ const INVALID_WINDOW: Duration = Duration::from_secs(600);
 /// The longest 429 wait we sit through inside a call; longer ones go back to the caller.
 const LONGEST_WAIT: Duration = Duration::from_secs(30);
 const ATTEMPTS: usize = 4;
-const TIMEOUT: Duration = Duration::from_secs(15);
 /// Discord's JSON error code for a webhook (or interaction token) it does not know.
 const UNKNOWN_WEBHOOK: u64 = 10015;
 /// Routes and buckets remembered at most: each interaction's webhook token and each channel
@@ -217,13 +216,21 @@ impl Rest {
         Self::with_rate(base, token, GLOBAL_PER_SECOND)
     }
 
+    /// With another limit on how long one call may take (`TANDEM_PLATFORM_TIMEOUT_SECS`).
+    pub fn with_timeout(mut self, timeout: Duration) -> anyhow::Result<Rest> {
+        self.client = reqwest::Client::builder().timeout(timeout).build()?;
+        Ok(self)
+    }
+
     /// With another global rate (requests per second), for a proxy that grants a different one.
     pub fn with_rate(
         base: Option<&str>,
         token: SecretString,
         per_second: f64,
     ) -> anyhow::Result<Rest> {
-        let client = reqwest::Client::builder().timeout(TIMEOUT).build()?;
+        let client = reqwest::Client::builder()
+            .timeout(crate::adapters::CALL_TIMEOUT)
+            .build()?;
         Ok(Rest {
             client,
             base: base

@@ -48,6 +48,8 @@ pub struct SlackSettings {
     /// Look a post whose answer was lost up in the channel before sending it again
     /// (`TANDEM_SLACK_VERIFY_POSTS`); switched off at start when the token lacks the scopes.
     pub verify_posts: bool,
+    /// How long one Web API call may take (`TANDEM_PLATFORM_TIMEOUT_SECS`).
+    pub call_timeout: Duration,
 }
 
 impl SlackSettings {
@@ -78,6 +80,7 @@ impl SlackSettings {
             api_url: args.slack_api_url.clone(),
             ack_budget: ACK_BUDGET,
             verify_posts: args.slack_verify_posts,
+            call_timeout: crate::adapters::CALL_TIMEOUT,
         }))
     }
 }
@@ -106,7 +109,7 @@ impl Slack {
         )
         .await?;
         let chat = SlackChat::new(
-            Outbound::new(client.clone(), &settings.bot_token),
+            Outbound::new(client.clone(), &settings.bot_token).with_timeout(settings.call_timeout),
             verify_posts,
         );
         Ok(Slack {

@@ -31,8 +31,6 @@ const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(3600);
 const ATTEMPTS: u32 = 3;
 /// First back-off after a 5xx or a timeout; doubled each time.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
-/// One call may not hang a delivery worker forever.
-const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Errors Slack documents as temporary; every other `ok: false` error will recur.
 const TRANSIENT_ERRORS: &[&str] = &[
@@ -162,6 +160,8 @@ pub struct Outbound {
     client: Arc<Client>,
     token: Arc<SlackApiToken>,
     pacing: Arc<Pacing>,
+    /// One call may not hang a delivery worker forever (`TANDEM_PLATFORM_TIMEOUT_SECS`).
+    timeout: Duration,
 }
 
 impl Outbound {
@@ -171,7 +171,14 @@ impl Outbound {
             client,
             token: Arc::new(SlackApiToken::new(value)),
             pacing: Arc::new(Pacing::new()),
+            timeout: crate::adapters::CALL_TIMEOUT,
         }
+    }
+
+    /// With another limit on how long one call may take.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     pub fn client(&self) -> &Client {
@@ -199,7 +206,7 @@ impl Outbound {
         loop {
             tries += 1;
             self.pacing.wait(method, channel).await;
-            let result = match tokio::time::timeout(CALL_TIMEOUT, attempt()).await {
+            let result = match tokio::time::timeout(self.timeout, attempt()).await {
                 Ok(result) => result.map_err(|err| sort(method, err)),
                 Err(_) => Err(ChatError::transient(format!("{method}: timed out"), None)),
             };

@@ -52,6 +52,7 @@ pub fn settings(fake: &FakeDiscord) -> DiscordSettings {
         api_url: Some(fake.base.clone()),
         threads_after: 450,
         members_intent: false,
+        call_timeout: tandem::adapters::CALL_TIMEOUT,
     }
 }
 

@@ -45,6 +45,7 @@ pub fn settings(fake: &FakeSlack, socket: bool, budget: Duration) -> SlackSettin
         api_url: fake.api_url(),
         ack_budget: budget,
         verify_posts: false,
+        call_timeout: tandem::adapters::CALL_TIMEOUT,
     }
 }
 

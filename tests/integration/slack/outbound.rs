@@ -225,3 +225,34 @@ async fn the_fake_holds_calls_to_slacks_spec() {
     );
     fake.allow("no.suchMethod");
 }
+
+/// `TANDEM_PLATFORM_TIMEOUT_SECS`: a call Slack does not answer gives up after the set time,
+/// as an outcome unknown (the post may have been made), not after the default 15 seconds.
+#[tokio::test]
+async fn a_call_gives_up_after_the_set_timeout() {
+    let fake = FakeSlack::start().await;
+    let mut quick = settings(&fake, false, ACK_BUDGET);
+    quick.call_timeout = Duration::from_millis(200);
+    let slack = Slack::connect(quick).await.unwrap();
+    fake.hold("chat.postMessage");
+    let started = std::time::Instant::now();
+    let err = slack
+        .chat()
+        .post(
+            &ChannelRef::new(Platform::Slack, "UMENTOR"),
+            &Message::new().line("Hello"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ChatError::transient("chat.postMessage: timed out", None),
+        "an outcome unknown"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "gave up after {:?}",
+        started.elapsed()
+    );
+    fake.release("chat.postMessage");
+}
