@@ -26,8 +26,9 @@ use crate::store::webinars::Webinar;
 /// inside [`LEASE`], and longer than one send can take (3 tries of 15 s plus waits of up to 30 s).
 const RENEW_AFTER: Duration = Duration::from_secs(100);
 
-/// Attempts before a transient failure counts as permanent.
-const MAX_ATTEMPTS: i64 = 8;
+/// Failed attempts before a transient failure counts as permanent. Claims cut short by a crash
+/// are not counted: a delivery an instance was holding when it was killed has not failed.
+const MAX_FAILURES: i64 = 8;
 
 /// What sending came to, before it is recorded.
 pub(crate) enum Sent {
@@ -328,9 +329,11 @@ impl App {
                 report.skipped = 1;
                 Settled::Skipped { reason: why }
             }
-            Err(ChatError::Transient { retry_after, .. }) if delivery.attempts < MAX_ATTEMPTS => {
+            Err(ChatError::Transient { retry_after, .. })
+                if delivery.failures + 1 < MAX_FAILURES =>
+            {
                 report.retried = 1;
-                let wait = backoff(delivery.attempts as u32, *retry_after);
+                let wait = backoff((delivery.failures + 1) as u32, *retry_after);
                 Settled::Retry {
                     not_before: Timestamp(now.0 + wait.as_millis() as i64),
                     error: &reason,

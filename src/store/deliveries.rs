@@ -13,7 +13,10 @@ pub struct Delivery {
     pub id: String,
     pub job_id: String,
     pub recipient: String,
+    /// Claims so far, this one included (a claim cut short by a crash counts too).
     pub attempts: i64,
+    /// Attempts that failed with an error worth retrying: what retries and back-off go by.
+    pub failures: i64,
 }
 
 fn from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
@@ -22,6 +25,7 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
         job_id: row.try_get("job_id")?,
         recipient: row.try_get("recipient")?,
         attempts: row.try_get("attempts")?,
+        failures: row.try_get("failures")?,
     })
 }
 
@@ -118,7 +122,7 @@ pub async fn claim<'c, E: Executor<'c, Database = Any>>(
          WHERE id IN (SELECT id FROM deliveries
                       WHERE status = 'pending' AND not_before <= $3 AND (lease_until IS NULL OR lease_until <= $3)
                       ORDER BY not_before, id LIMIT $4 {lock})
-         RETURNING id, job_id, recipient, attempts"
+         RETURNING id, job_id, recipient, attempts, failures"
     );
     let mut claimed = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(owner)
@@ -212,6 +216,7 @@ pub async fn settle<'c, E: Executor<'c, Database = Any>>(
     owner: &str,
     outcome: Settled<'_>,
 ) -> sqlx::Result<bool> {
+    let failed = i64::from(matches!(outcome, Settled::Retry { .. }));
     let (status, not_before, error, channel, message, sent_at) = match outcome {
         Settled::Sent {
             channel_id,
@@ -241,7 +246,8 @@ pub async fn settle<'c, E: Executor<'c, Database = Any>>(
     };
     let done = sqlx::query(
         "UPDATE deliveries SET status = $1, not_before = COALESCE($2, not_before), last_error = $3,
-                channel_id = $4, message_id = $5, sent_at = $6, lease_owner = NULL, lease_until = NULL
+                channel_id = $4, message_id = $5, sent_at = $6, lease_owner = NULL, lease_until = NULL,
+                failures = failures + $9
          WHERE id = $7 AND lease_owner = $8",
     )
     .bind(status)
@@ -252,6 +258,7 @@ pub async fn settle<'c, E: Executor<'c, Database = Any>>(
     .bind(sent_at)
     .bind(id)
     .bind(owner)
+    .bind(failed)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
