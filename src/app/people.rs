@@ -3,7 +3,7 @@
 
 use super::{App, AppResult, Caller, Reply, UserError};
 use crate::commands::Mention;
-use crate::domain::{Identity, Participant, Platform, new_id};
+use crate::domain::{Identity, Participant, Platform};
 use crate::messages;
 use crate::store;
 use crate::store::audit::AuditAction;
@@ -107,26 +107,7 @@ impl App {
     }
 
     fn newcomer(&self, platform: Platform, id: &str, display_name: &str) -> Participant {
-        let mut p = Participant {
-            id: new_id(),
-            display_name: display_name.to_string(),
-            slack_user_id: None,
-            discord_user_id: None,
-            console_name: None,
-            email: None,
-            zone: None,
-            city: None,
-            paused_since: None,
-            paused_until: None,
-            created_at: self.now(),
-        };
-        let slot = match platform {
-            Platform::Slack => &mut p.slack_user_id,
-            Platform::Discord => &mut p.discord_user_id,
-            Platform::Console => &mut p.console_name,
-        };
-        *slot = Some(id.to_string());
-        p
+        Participant::new(platform, id, display_name, self.now())
     }
 
     pub(crate) async fn command_coordinator_add(

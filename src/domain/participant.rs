@@ -92,6 +92,30 @@ pub struct Participant {
 }
 
 impl Participant {
+    /// A newcomer known by `display_name` and their account on `platform`, nothing else yet.
+    pub fn new(platform: Platform, user_id: &str, display_name: &str, now: Timestamp) -> Self {
+        let mut p = Participant {
+            id: super::new_id(),
+            display_name: display_name.to_string(),
+            slack_user_id: None,
+            discord_user_id: None,
+            console_name: None,
+            email: None,
+            zone: None,
+            city: None,
+            paused_since: None,
+            paused_until: None,
+            created_at: now,
+        };
+        let slot = match platform {
+            Platform::Slack => &mut p.slack_user_id,
+            Platform::Discord => &mut p.discord_user_id,
+            Platform::Console => &mut p.console_name,
+        };
+        *slot = Some(user_id.to_string());
+        p
+    }
+
     /// The person's account on `platform`, if they have one there.
     pub fn identity_on(&self, platform: Platform) -> Option<Identity> {
         let id = match platform {

@@ -83,19 +83,12 @@ impl Chat for Sink {
 }
 
 fn person(i: usize, now: Timestamp) -> Participant {
-    Participant {
-        id: new_id(),
-        display_name: format!("Person {i}"),
-        slack_user_id: None,
-        discord_user_id: None,
-        console_name: Some(format!("p{i}")),
-        email: None,
-        zone: None,
-        city: None,
-        paused_since: None,
-        paused_until: None,
-        created_at: now,
-    }
+    Participant::new(
+        Platform::Console,
+        &format!("p{i}"),
+        &format!("Person {i}"),
+        now,
+    )
 }
 
 /// An intake of PAIRS pairs, each with its space, and a check-in schedule.
