@@ -124,6 +124,9 @@ impl SlackChat {
                 match self.find_post(channel, &key).await {
                     Ok(Some(found)) => return Ok(found),
                     Ok(None) => {}
+                    // Not knowing is no reason to risk a second post: the delivery comes back
+                    // later and looks again. Only a lookup that can never work posts blindly.
+                    Err(err) if !err.is_permanent() => return Err(err),
                     Err(err) => {
                         tracing::warn!(error = %err, "could not look for an earlier post; posting");
                         metrics::counter!("tandem_slack_unverified_resends_total").increment(1);

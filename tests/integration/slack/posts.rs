@@ -135,6 +135,34 @@ async fn a_delivery_attempted_again_is_looked_up_first() {
     }
 }
 
+/// Found by the chaos run (docs/reliability.md): with verification on, a delivery's next attempt
+/// whose lookup failed for a while (5xx, rate limits) posted anyway, twice if the first attempt
+/// had made it. It now waits for a later attempt that can look.
+#[tokio::test]
+async fn a_lookup_that_fails_does_not_post_blindly() {
+    let (fake, slack) = connected(true, true).await;
+    let chat = slack.chat();
+    let prompt = Message::new().line("December check-in");
+    // The first attempt posted, then the instance died before recording it.
+    sending_delivery("delivery-1".into(), 1, chat.post(&dm(), &prompt))
+        .await
+        .expect("posted");
+    for _ in 0..3 {
+        fake.inject("conversations.history", Fault::Error("internal_error"));
+    }
+    let err = sending_delivery("delivery-1".into(), 2, chat.post(&dm(), &prompt))
+        .await
+        .expect_err("could not look, so did not post");
+    assert!(!err.is_permanent(), "tried again later: {err}");
+    assert_eq!(posts_in_dm(&fake), 1, "not posted blindly");
+    let found = sending_delivery("delivery-1".into(), 3, chat.post(&dm(), &prompt))
+        .await
+        .expect("found on the next attempt");
+    assert_eq!(posts_in_dm(&fake), 1, "never twice");
+    assert_eq!(found.id, fake.posts(&dm_of("UMENTOR"))[0].ts);
+    fake.assert_clean();
+}
+
 /// Verification asked for without the scopes it needs: Tandem starts, with it off.
 #[tokio::test]
 async fn verification_without_its_scopes_is_off_not_fatal() {
