@@ -966,6 +966,8 @@ async fn run_mode(
             kills,
             faults: 0,
         };
+        // For a Discord duplicate: how far apart its posts were, and whether their nonces match.
+        let mut spread: HashMap<String, String> = HashMap::new();
         let counts: HashMap<String, usize> = if *platform == Platform::Slack {
             let w = slack_world.lock().unwrap();
             f.window = (!verify).then_some(w.unverified_resends);
@@ -979,6 +981,21 @@ async fn run_mode(
             f.faults = w.faults.values().sum();
             if !w.unexpected.is_empty() {
                 eprintln!("Discord: unexpected calls {:?}", w.unexpected);
+            }
+            for (channel, posts) in w.posts.iter().filter(|(_, p)| p.len() > 1) {
+                let (first, last) = (&posts[0], &posts[posts.len() - 1]);
+                spread.insert(
+                    channel.clone(),
+                    format!(
+                        " [posts {:.0} s apart, same nonce: {}]",
+                        (last.at - first.at).as_secs_f64(),
+                        if posts.iter().all(|p| p.nonce == first.nonce) {
+                            "yes"
+                        } else {
+                            "no"
+                        }
+                    ),
+                );
             }
             w.posts.iter().map(|(c, p)| (c.clone(), p.len())).collect()
         };
@@ -1002,8 +1019,9 @@ async fn run_mode(
                     f.duplicated += 1;
                     f.extra_posts += n - 1;
                     f.named.push(format!(
-                        "duplicated: pair {pair} (channel {channel}) got {n} posts: {}",
-                        describe(&store, pair).await
+                        "duplicated: pair {pair} (channel {channel}) got {n} posts: {}{}",
+                        describe(&store, pair).await,
+                        spread.get(channel).map_or("", String::as_str)
                     ));
                 }
             }
