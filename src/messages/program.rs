@@ -18,9 +18,16 @@ pub fn help(specs: &[&CommandSpec], coordinator: bool, readers: &Readers) -> Mes
     if !coordinator {
         message = message.line("Coordinators have more commands for intakes, pairs and schedules.");
     }
-    message
+    message = message
         .line("Values with spaces go in quotes: `intake:\"2027 February\"`. Without `intake:`, the newest active intake is meant.")
-        .line(who_reads("A pair's private space is read by the pair", readers))
+        .line(who_reads("A pair's private space is read by the pair", readers));
+    if readers.role.is_some() {
+        // The role opens channels only; the welcome in each space says exactly who reads it.
+        message = message.line(
+            "A pair space made as a private thread (once the server nears its channel limit) is read only by the people added to it, not by everyone with the role.",
+        );
+    }
+    message
 }
 
 fn dates(intake: &Intake) -> String {

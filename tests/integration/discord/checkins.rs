@@ -431,6 +431,10 @@ async fn role_holders_hear_of_help_until_they_lose_the_role(db: TestDb) {
     };
     let (_, answer) = w.post(&mentoring(&demoted, &["help"], vec![], &[])).await;
     assert_eq!(answer["type"], 4, "{answer}");
+    // Help says who reads a pair space, and that the role does not open a private thread.
+    let help = payloads::words(&answer["data"]);
+    assert!(help.contains("everyone with the"), "{help}");
+    assert!(help.contains("made as a private thread"), "{help}");
     assert!(store::coordinators::alerted(db).await.unwrap().is_empty());
     assert!(
         !super::leaving::named_in(&w.fake, &channel).contains(&GINA.id.to_string()),
