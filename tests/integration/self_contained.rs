@@ -165,11 +165,11 @@ fn the_check_tells_climbing_out_from_staying_in() {
     ));
     assert!(flagged(
         &template,
-        r#"include_str!("../../../../shared/x.toml")"#
+        r#"include_str!("../../../../elsewhere/x.toml")"#
     ));
     assert!(flagged(
         &fake,
-        r#"concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/specs/discord/openapi.json")"#
+        r#"concat!(env!("CARGO_MANIFEST_DIR"), "/../elsewhere/specs/discord/openapi.json")"#
     ));
     assert!(!flagged(
         &fake,
@@ -179,7 +179,7 @@ fn the_check_tells_climbing_out_from_staying_in() {
         &bench,
         r#"#[path = "../integration/discord/fake.rs"]"#
     ));
-    assert!(flagged(&fake, "// read from /work/shared/specs/slack"));
+    assert!(flagged(&fake, "// read from /srv/elsewhere/specs/slack"));
     assert!(flagged(&fake, r#"let p = "/home/me/tandem/specs";"#));
     assert!(!flagged(
         &fake,
@@ -191,5 +191,5 @@ fn the_check_tells_climbing_out_from_staying_in() {
         r#"Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()"#
     ));
     let root_toml = root().join("Cargo.toml");
-    assert!(flagged(&root_toml, r#"shared = { path = "../shared" }"#));
+    assert!(flagged(&root_toml, r#"sibling = { path = "../elsewhere" }"#));
 }
