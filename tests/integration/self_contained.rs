@@ -191,5 +191,8 @@ fn the_check_tells_climbing_out_from_staying_in() {
         r#"Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()"#
     ));
     let root_toml = root().join("Cargo.toml");
-    assert!(flagged(&root_toml, r#"sibling = { path = "../elsewhere" }"#));
+    assert!(flagged(
+        &root_toml,
+        r#"sibling = { path = "../elsewhere" }"#
+    ));
 }
