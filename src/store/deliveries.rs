@@ -103,8 +103,8 @@ pub async fn supersede(
     Ok(done.rows_affected())
 }
 
-/// Takes up to `limit` due deliveries for `owner` until `lease_until`. A delivery whose lease has
-/// run out (its worker died) can be taken again.
+/// Takes up to `limit` due deliveries for `owner` until `lease_until`, those tried before first.
+/// A delivery whose lease has run out (its worker died) can be taken again.
 pub async fn claim<'c, E: Executor<'c, Database = Any>>(
     db: E,
     backend: Backend,
@@ -121,7 +121,8 @@ pub async fn claim<'c, E: Executor<'c, Database = Any>>(
         "UPDATE deliveries SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
          WHERE id IN (SELECT id FROM deliveries
                       WHERE status = 'pending' AND not_before <= $3 AND (lease_until IS NULL OR lease_until <= $3)
-                      ORDER BY not_before, id LIMIT $4 {lock})
+                      ORDER BY CASE WHEN attempts > 0 THEN 0 ELSE 1 END, not_before, id
+                      LIMIT $4 {lock})
          RETURNING id, job_id, recipient, attempts, failures"
     );
     let mut claimed = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -134,8 +135,11 @@ pub async fn claim<'c, E: Executor<'c, Database = Any>>(
         .iter()
         .map(from_row)
         .collect::<sqlx::Result<Vec<_>>>()?;
-    // RETURNING keeps no order; ids are time-ordered, so this sends in the order fanned out.
-    claimed.sort_by(|a, b| a.id.cmp(&b.id));
+    // RETURNING keeps no order. Those claimed before go first: an earlier attempt may have
+    // posted (a lost answer, a crash), and Discord only recognises a repeat by its nonce for a few
+    // minutes, so a resend must not wait behind a backlog of fresh ones. Then the order fanned
+    // out (ids are time-ordered).
+    claimed.sort_by(|a, b| (a.attempts == 1, &a.id).cmp(&(b.attempts == 1, &b.id)));
     Ok(claimed)
 }
 

@@ -28,6 +28,7 @@ on_both_backends!(
     a_second_instance_finishes_what_a_stopped_one_started,
     a_restarted_instance_takes_its_own_deliveries_back_at_once,
     crashes_do_not_use_up_a_deliverys_retries,
+    deliveries_tried_before_go_before_fresh_ones,
     a_slow_batch_keeps_its_leases,
     a_button_answers_its_own_prompts_month_only,
 );
@@ -503,6 +504,38 @@ async fn a_restarted_instance_takes_its_own_deliveries_back_at_once(db: TestDb) 
     let total = stopping.posted.load(std::sync::atomic::Ordering::SeqCst)
         + again_chat.posted.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!(total, 12, "nothing lost, nothing repeated");
+}
+
+/// Found by the chaos run (docs/reliability.md): a delivery sent back after a lost answer, or
+/// taken back after a crash, waited behind every fresh delivery due before it (the claim went by
+/// `not_before`), and on Discord it was posted again minutes later, past the nonce window. Those
+/// tried before now go first.
+async fn deliveries_tried_before_go_before_fresh_ones(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 60).await;
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let crashing = FlakyChat::new();
+    // The first post's answer is lost (it may have been made); five more go; the seventh is
+    // under way when the instance dies, with 43 more of its batch of 50 leased.
+    crashing.fail_next(ChatError::transient("HTTP 502", None));
+    let app = named_instance(&t, crashing.clone(), "host-a");
+    stop_after(app, &crashing, 5).await;
+    let before = crashing.attempted.lock().unwrap().clone();
+    assert_eq!(before.len(), 7);
+    t.clock.advance(Duration::from_secs(30));
+    let chat = FlakyChat::new();
+    let app = named_instance(&t, chat.clone(), "host-a");
+    assert_eq!(app.take_back_own_deliveries().await.unwrap(), 44);
+    assert_eq!(app.run_due().await.unwrap().sent, 55);
+    let after = chat.attempted.lock().unwrap().clone();
+    let mut first_two = after[..2].to_vec();
+    first_two.sort();
+    let mut maybe_posted = vec![before[0].clone(), before[6].clone()];
+    maybe_posted.sort();
+    assert_eq!(
+        first_two, maybe_posted,
+        "the two that may have been posted go first, not after 50 fresh ones"
+    );
 }
 
 /// Found by the chaos run (docs/reliability.md): each claim counted as an attempt, so deliveries an

@@ -216,6 +216,8 @@ pub struct FlakyChat {
     /// After this many successful posts, every post waits forever.
     pub hang_after: std::sync::Mutex<Option<usize>>,
     pub posted: std::sync::atomic::AtomicUsize,
+    /// The channel of every post begun, in order: failed and hanging ones too.
+    pub attempted: std::sync::Mutex<Vec<String>>,
     /// Set once a post has started waiting forever.
     pub hanging: std::sync::atomic::AtomicBool,
     /// While set, making a pair space fails as a platform outage would (HTTP 503).
@@ -238,6 +240,7 @@ impl FlakyChat {
             dm_failures: Default::default(),
             hang_after: Default::default(),
             posted: Default::default(),
+            attempted: Default::default(),
             hanging: Default::default(),
             spaces_down: Default::default(),
             slow_posts: Default::default(),
@@ -282,6 +285,7 @@ impl Chat for FlakyChat {
         channel: &tandem::chat::ChannelRef,
         message: &tandem::chat::Message,
     ) -> Result<tandem::chat::MessageRef, tandem::chat::ChatError> {
+        self.attempted.lock().unwrap().push(channel.id.clone());
         if let Some(err) = self.failures.lock().unwrap().pop_front() {
             return Err(err);
         }
