@@ -8,6 +8,7 @@ mod calendar;
 mod commands;
 mod demo;
 mod discord;
+mod doc_tables;
 mod docs;
 mod doctor;
 mod forgetting;

@@ -1,0 +1,63 @@
+//! The parts of docs/architecture.md that name things in the code: the job kinds.
+//! Each fails when the code gains, loses or renames one of them and the page does not follow.
+
+use std::collections::BTreeSet;
+
+use crate::docs::{check_generated_part, read};
+
+const ARCHITECTURE: &str = "docs/architecture.md";
+
+/// A table cell's text: `|` would end the cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// `JobKind`'s variants with their doc comments, as `src/store/jobs.rs` declares them.
+fn job_kinds_in_source() -> Vec<(String, String)> {
+    let source = read("src/store/jobs.rs");
+    let body = source
+        .split("pub enum JobKind {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .expect("src/store/jobs.rs declares `pub enum JobKind { … }`");
+    let mut kinds = Vec::new();
+    let mut doc = String::new();
+    for line in body.lines().map(str::trim) {
+        if let Some(text) = line.strip_prefix("///") {
+            doc = format!("{doc} {}", text.trim());
+        } else if let Some(variant) = line.strip_suffix(',') {
+            let mut name = String::new();
+            for c in variant.chars() {
+                if c.is_uppercase() && !name.is_empty() {
+                    name.push('_');
+                }
+                name.push(c.to_ascii_lowercase());
+            }
+            kinds.push((name, std::mem::take(&mut doc).trim().to_string()));
+        }
+    }
+    kinds
+}
+
+fn job_kinds_markdown() -> String {
+    let kinds = job_kinds_in_source();
+    let variants: BTreeSet<_> = kinds.iter().map(|(name, _)| name.as_str()).collect();
+    let listed: BTreeSet<_> = tandem::store::jobs::KINDS
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(
+        variants, listed,
+        "src/store/jobs.rs: every `JobKind` variant, named as `as_str` names it, is in `KINDS`"
+    );
+    let mut out = String::from("| kind | what it does |\n|---|---|\n");
+    for (name, doc) in kinds {
+        out.push_str(&format!("| `{name}` | {} |\n", cell(&doc)));
+    }
+    out
+}
+
+#[test]
+fn the_job_kinds_are_the_code_s() {
+    check_generated_part(ARCHITECTURE, "job-kinds", &job_kinds_markdown());
+}
