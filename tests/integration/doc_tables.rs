@@ -1,9 +1,9 @@
-//! The parts of docs/architecture.md that name things in the code: the job kinds.
+//! The parts of docs/architecture.md that name things in the code: the job kinds and the migrations.
 //! Each fails when the code gains, loses or renames one of them and the page does not follow.
 
 use std::collections::BTreeSet;
 
-use crate::docs::{check_generated_part, read};
+use crate::docs::{check_generated_part, read, repo_path};
 
 const ARCHITECTURE: &str = "docs/architecture.md";
 
@@ -60,4 +60,45 @@ fn job_kinds_markdown() -> String {
 #[test]
 fn the_job_kinds_are_the_code_s() {
     check_generated_part(ARCHITECTURE, "job-kinds", &job_kinds_markdown());
+}
+
+/// Every migration file, in the order the migrator applies them, with the first sentence of its
+/// opening comment.
+fn migrations_markdown() -> String {
+    let mut files = Vec::new();
+    for folder in ["migrations", "migrations/sqlite", "migrations/postgres"] {
+        for entry in std::fs::read_dir(repo_path(folder)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().to_string();
+            if let Some(version) = name.strip_suffix(".sql").and_then(|n| n.split('_').next()) {
+                files.push((version.to_string(), format!("{folder}/{name}")));
+            }
+        }
+    }
+    files.sort();
+    assert_eq!(
+        files.len(),
+        tandem::store::all_migrations().count(),
+        "every .sql file under migrations/ is a migration the binary embeds"
+    );
+    let mut out = String::from("| version | file | what it does |\n|---|---|---|\n");
+    for (version, path) in files {
+        let sql = read(&path);
+        let comment: Vec<_> = sql
+            .lines()
+            .map_while(|l| l.strip_prefix("--"))
+            .map(str::trim)
+            .collect();
+        let comment = comment.join(" ");
+        let first = match comment.find(". ") {
+            Some(end) => &comment[..=end],
+            None => &comment,
+        };
+        out.push_str(&format!("| {version} | `{path}` | {} |\n", cell(first)));
+    }
+    out
+}
+
+#[test]
+fn the_migrations_list_is_every_file_in_order() {
+    check_generated_part(ARCHITECTURE, "migrations", &migrations_markdown());
 }
