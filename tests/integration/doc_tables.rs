@@ -1,11 +1,30 @@
-//! The parts of docs/architecture.md that name things in the code: the job kinds and the migrations.
+//! The parts of docs/architecture.md that name things in the code: the job kinds, the migrations and the HTTP routes.
 //! Each fails when the code gains, loses or renames one of them and the page does not follow.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
-use crate::docs::{check_generated_part, read, repo_path};
+use crate::docs::{check_generated_part, quoted, read, repo_path, same_names, table_rows};
 
 const ARCHITECTURE: &str = "docs/architecture.md";
+
+/// Every `.rs` file under `dir`, as a path from the repository's root.
+fn rust_files(dir: &str) -> BTreeSet<String> {
+    fn walk(dir: &Path, root: &Path, out: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(root).unwrap();
+                out.insert(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&repo_path(dir), &repo_path(""), &mut out);
+    out
+}
 
 /// A table cell's text: `|` would end the cell.
 fn cell(text: &str) -> String {
@@ -101,4 +120,38 @@ fn migrations_markdown() -> String {
 #[test]
 fn the_migrations_list_is_every_file_in_order() {
     check_generated_part(ARCHITECTURE, "migrations", &migrations_markdown());
+}
+
+/// `METHOD /path` of every `.route("/path", method(…))` in src/.
+fn routes_in_code() -> BTreeSet<String> {
+    let route =
+        regex::Regex::new(r#"\.route\(\s*"([^"]+)",\s*(get|post|put|patch|delete)\("#).unwrap();
+    let mut routes = BTreeSet::new();
+    for file in rust_files("src") {
+        let source = read(&file);
+        let found: Vec<_> = route.captures_iter(&source).collect();
+        assert_eq!(
+            found.len(),
+            source.matches(".route(").count(),
+            "{file}: every `.route(` should name its path as a literal and its method, so the \
+             routes table can be checked"
+        );
+        for c in found {
+            routes.insert(format!("{} {}", c[2].to_uppercase(), &c[1]));
+        }
+    }
+    routes
+}
+
+#[test]
+fn the_routes_table_is_every_route() {
+    let in_docs = table_rows(ARCHITECTURE, "## HTTP routes")
+        .into_iter()
+        .map(|row| format!("{} {}", row[0], quoted(&row[1]).concat()))
+        .collect();
+    same_names(
+        "the routes table (docs/architecture.md) and the routers under src/adapters/",
+        &in_docs,
+        &routes_in_code(),
+    );
 }
