@@ -1,4 +1,4 @@
-//! The parts of docs/architecture.md that name things in the code: the job kinds, the migrations and the HTTP routes.
+//! The parts of docs/architecture.md that name things in the code: the module map, the job kinds, the migrations and the HTTP routes.
 //! Each fails when the code gains, loses or renames one of them and the page does not follow.
 
 use std::collections::BTreeSet;
@@ -29,6 +29,37 @@ fn rust_files(dir: &str) -> BTreeSet<String> {
 /// A table cell's text: `|` would end the cell.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|")
+}
+
+#[test]
+fn the_module_map_lists_every_source_file() {
+    let mut listed = BTreeSet::new();
+    for row in table_rows(ARCHITECTURE, "## Module map") {
+        listed.extend(quoted(&row[0]));
+    }
+    // The Slack and Discord folders have their own tables, one file a row.
+    for (heading, folder) in [
+        ("## Slack", "src/adapters/slack/"),
+        ("## Discord", "src/adapters/discord/"),
+    ] {
+        for row in table_rows(ARCHITECTURE, heading) {
+            listed.extend(quoted(&row[0]).iter().map(|name| format!("{folder}{name}")));
+        }
+    }
+    let gone: Vec<_> = listed.iter().filter(|p| !repo_path(p).exists()).collect();
+    assert!(
+        gone.is_empty(),
+        "{ARCHITECTURE} names paths that do not exist: {gone:?}"
+    );
+    let listed_files = listed
+        .into_iter()
+        .filter(|p| p.starts_with("src/") && p.ends_with(".rs"))
+        .collect();
+    same_names(
+        "the module map (docs/architecture.md) and the files under src/",
+        &listed_files,
+        &rust_files("src"),
+    );
 }
 
 /// `JobKind`'s variants with their doc comments, as `src/store/jobs.rs` declares them.
