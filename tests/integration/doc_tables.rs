@@ -1,8 +1,11 @@
-//! The parts of docs/architecture.md that name things in the code: the module map, the job kinds, the migrations and the HTTP routes.
-//! Each fails when the code gains, loses or renames one of them and the page does not follow.
+//! The parts of docs/architecture.md, docs/operations.md and README.md that name things in the
+//! code: the module map, the job kinds, the HTTP routes, the settings and the migrations. Each
+//! fails when the code gains, loses or renames one of them and the page does not follow.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+use clap::CommandFactory;
 
 use crate::docs::{check_generated_part, quoted, read, repo_path, same_names, table_rows};
 
@@ -185,4 +188,71 @@ fn the_routes_table_is_every_route() {
         &in_docs,
         &routes_in_code(),
     );
+}
+
+/// Each environment variable the command line reads, with every `--flag` that sets it (none for
+/// the secrets, which only the environment gives).
+fn settings_in_code() -> BTreeMap<String, BTreeSet<String>> {
+    fn walk(command: &clap::Command, out: &mut BTreeMap<String, BTreeSet<String>>) {
+        for arg in command.get_arguments() {
+            if let Some(env) = arg.get_env() {
+                let flags = out.entry(env.to_string_lossy().to_string()).or_default();
+                flags.extend(arg.get_long().map(|long| format!("--{long}")));
+            }
+        }
+        for sub in command.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut settings = BTreeMap::new();
+    walk(&tandem::cli::Cli::command(), &mut settings);
+    let secret = regex::Regex::new(r#"secret_from_env\("([A-Z_]+)"\)"#).unwrap();
+    for c in secret.captures_iter(&read("src/config/mod.rs")) {
+        settings.entry(c[1].to_string()).or_default();
+    }
+    settings
+}
+
+/// A settings table: each row's variable and the `--flags` its flag column names.
+fn settings_in_docs(relative: &str, heading: &str) -> BTreeMap<String, BTreeSet<String>> {
+    table_rows(relative, heading)
+        .into_iter()
+        .map(|row| {
+            let flags = quoted(&row[1]).into_iter().filter(|f| f.starts_with("--"));
+            (quoted(&row[0]).concat(), flags.collect())
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_lists_every_setting_with_its_flags() {
+    let in_code = settings_in_code();
+    let in_docs = settings_in_docs("README.md", "### Configuration");
+    same_names(
+        "README.md's settings and the environment variables the command line reads",
+        &in_docs.keys().cloned().collect(),
+        &in_code.keys().cloned().collect(),
+    );
+    for (variable, flags) in &in_docs {
+        same_names(
+            &format!("README.md's flags for {variable}"),
+            flags,
+            &in_code[variable],
+        );
+    }
+}
+
+#[test]
+fn the_operations_settings_are_real_and_spelled_right() {
+    let in_code = settings_in_code();
+    for (variable, flags) in settings_in_docs("docs/operations.md", "## Running `tandem run`") {
+        let Some(real) = in_code.get(&variable) else {
+            panic!("docs/operations.md names a setting the code does not read: {variable}");
+        };
+        let unknown: Vec<_> = flags.difference(real).collect();
+        assert!(
+            unknown.is_empty(),
+            "docs/operations.md: {variable} has no flag {unknown:?}; it has {real:?}"
+        );
+    }
 }
