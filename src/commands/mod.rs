@@ -2,8 +2,11 @@
 //! for Slack and the console, argument binding for Discord's typed options, `help` and
 //! `docs/commands.md`. Handlers only ever see a typed [`Command`].
 
+pub mod args;
 pub mod docs;
 pub mod parse;
+#[cfg(test)]
+pub(crate) mod samples;
 pub mod table;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -109,7 +112,7 @@ pub struct CommandSpec {
     pub access: Access,
     pub summary: &'static str,
     /// Builds the typed command from arguments already checked against `args`.
-    pub build: fn(&mut parse::Args) -> Command,
+    pub build: fn(&mut args::Args) -> Command,
 }
 
 impl std::fmt::Debug for CommandSpec {

@@ -231,6 +231,11 @@ pub async fn sync(rest: &Rest, application_id: u64, guild_id: u64) -> Result<boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adapters::discord::interactions::command_args;
+    use crate::commands::parse::bind_noting_misreads;
+    use crate::commands::samples;
+    use crate::domain::Platform;
+    use serenity::model::application::CommandData;
 
     #[test]
     fn a_word_that_is_also_a_group_becomes_its_add_subcommand() {
@@ -355,5 +360,95 @@ mod tests {
         let mut echoed = checkin.clone();
         echoed["options"][0]["choices"][0]["name_localizations"] = Value::Null;
         assert_eq!(normalize(checkin), normalize(&echoed));
+    }
+
+    /// Each leaf of what Discord is given (a subcommand, or a root without any) with the words
+    /// that lead to it.
+    fn leaves<'a>(words: Vec<String>, node: &'a Value, out: &mut Vec<(Vec<String>, &'a Value)>) {
+        let options = node["options"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let nested: Vec<&Value> = options
+            .iter()
+            .filter(|o| o["type"] == SUB_COMMAND || o["type"] == SUB_COMMAND_GROUP)
+            .collect();
+        if nested.is_empty() {
+            out.push((words, node));
+            return;
+        }
+        for option in nested {
+            let mut path = words.clone();
+            path.push(option["name"].as_str().unwrap().to_string());
+            leaves(path, option, out);
+        }
+    }
+
+    /// An interaction's `data` for the leaf at `words` under `root`, with `values` as its options.
+    fn interaction_data(root: &str, words: &[String], values: Vec<Value>) -> CommandData {
+        let mut options = values;
+        for (depth, word) in words.iter().enumerate().rev() {
+            let kind = match depth + 1 < words.len() {
+                true => SUB_COMMAND_GROUP,
+                false => SUB_COMMAND,
+            };
+            options = vec![json!({ "type": kind, "name": word, "options": options })];
+        }
+        let data = json!({ "id": "1", "name": root, "type": CHAT_INPUT, "options": options });
+        serde_json::from_value(data).expect("an interaction Discord could send")
+    }
+
+    /// Every registered subcommand, invoked with the sample values Discord would send for its
+    /// options, builds without reading an argument its command does not declare; together they
+    /// reach every command in the table.
+    #[test]
+    fn every_registered_subcommand_builds_from_exactly_its_options() {
+        let mut reached = Vec::new();
+        let mut problems = Vec::new();
+        for command in desired() {
+            let root = command["name"].as_str().unwrap();
+            let mut found = Vec::new();
+            leaves(Vec::new(), &command, &mut found);
+            for (words, leaf) in found {
+                let (spec, _) = command_args(&interaction_data(root, &words, vec![]))
+                    .unwrap_or_else(|e| panic!("/{root} {words:?}: {e:?}"));
+                reached.push(spec);
+                for case in samples::cases(spec, Platform::Discord) {
+                    let values: Vec<Value> = case
+                        .iter()
+                        .map(|(arg, value)| {
+                            let option = leaf["options"]
+                                .as_array()
+                                .and_then(|o| o.iter().find(|o| o["name"] == arg.name))
+                                .unwrap_or_else(|| panic!("/{root} {words:?} has no {}", arg.name));
+                            json!({ "type": option["type"], "name": arg.name, "value": value })
+                        })
+                        .collect();
+                    let data = interaction_data(root, &words, values);
+                    let outcome = command_args(&data).and_then(|(found, raw)| {
+                        assert_eq!(found, spec, "/{root} {words:?}");
+                        bind_noting_misreads(spec, Platform::Discord, raw)
+                    });
+                    match outcome {
+                        Ok((_, misreads)) if misreads.is_empty() => {}
+                        other => {
+                            let given: Vec<String> = case
+                                .iter()
+                                .map(|(a, v)| format!("{}={v}", a.name))
+                                .collect();
+                            problems.push(format!("/{root} {words:?} {given:?}: {other:?}"))
+                        }
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        for spec in table() {
+            assert!(
+                reached.contains(&spec),
+                "{} is not registered",
+                spec.usage()
+            );
+        }
     }
 }

@@ -348,11 +348,20 @@ fn interaction_id(interaction: &Interaction) -> Option<String> {
 
 /// Subcommand group and subcommand become the command's words; the options its arguments.
 fn command_input(data: &CommandData) -> Input {
+    Input::Parsed(
+        command_args(data).and_then(|(spec, raw)| commands::bind(spec, Platform::Discord, raw)),
+    )
+}
+
+/// The command an interaction names and its options by name, not yet checked.
+pub(super) fn command_args(
+    data: &CommandData,
+) -> Result<(&'static commands::CommandSpec, RawArgs), ParseError> {
     let Some(root) = Root::parse(&data.name) else {
-        return Input::Parsed(Err(ParseError::UnknownCommand {
+        return Err(ParseError::UnknownCommand {
             root: Root::Mentoring,
             typed: data.name.clone(),
-        }));
+        });
     };
     let mut words: Vec<&str> = Vec::new();
     let mut options: &[CommandDataOption] = &data.options;
@@ -377,10 +386,10 @@ fn command_input(data: &CommandData) -> Input {
                 .flatten()
         });
     let Some(spec) = spec else {
-        return Input::Parsed(Err(ParseError::UnknownCommand {
+        return Err(ParseError::UnknownCommand {
             root,
             typed: words.join(" "),
-        }));
+        });
     };
     let raw = options
         .iter()
@@ -401,7 +410,7 @@ fn command_input(data: &CommandData) -> Input {
             (o.name.clone(), value)
         })
         .collect();
-    Input::Parsed(commands::bind(spec, Platform::Discord, RawArgs(raw)))
+    Ok((spec, RawArgs(raw)))
 }
 
 /// The name Discord resolved for a USER option: nickname, display name, username.

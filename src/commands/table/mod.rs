@@ -1,7 +1,7 @@
 //! The table itself: every command, declared once, in one file per area; `table()` lists them
 //! in the order help and the docs show them.
 
-use super::parse::Args;
+use super::args::Args;
 use super::{Access, ArgKind, ArgSpec, Command, CommandSpec, Place, Root};
 use crate::domain::checkin::Answer;
 
