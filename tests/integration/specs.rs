@@ -18,6 +18,8 @@ pub const SLACK_WEB_API: &str = "slack/web_api_openapi_v2.json";
 pub const SLACK_METHODS_AFTER_2021: &str = "slack/methods_after_2021.json";
 /// Slack's JSON Schema for app manifests, version 1 (what "Create an app from a manifest" checks).
 pub const SLACK_MANIFEST_SCHEMA: &str = "slack/manifest-schema/manifest.schema.1.0.0.json";
+/// Version 2 of the same schema, whose limits on slash commands are checked as well.
+pub const SLACK_MANIFEST_SCHEMA_2: &str = "slack/manifest-schema/manifest.schema.2.0.0.json";
 
 /// Where a vendored file lives in this checkout.
 pub fn path(name: &str) -> PathBuf {

@@ -15,11 +15,11 @@ pub const BARE_SUBCOMMAND: &str = "open";
 pub const GROUP_SELF_SUBCOMMAND: &str = "add";
 
 /// Option types (Discord's numbering).
-const SUB_COMMAND: u64 = 1;
-const SUB_COMMAND_GROUP: u64 = 2;
+pub(super) const SUB_COMMAND: u64 = 1;
+pub(super) const SUB_COMMAND_GROUP: u64 = 2;
 const STRING: u64 = 3;
 const USER: u64 = 6;
-const CHAT_INPUT: u64 = 1;
+pub(super) const CHAT_INPUT: u64 = 1;
 /// Who sees a coordinator-only command in the picker: Manage Server. The app checks again.
 pub const COORDINATOR_PERMISSIONS: &str = "32";
 

@@ -3,6 +3,8 @@
 //! acknowledges and renders; holds no business rules (those stay in `app`).
 
 pub mod checkup;
+#[cfg(test)]
+mod command_limits;
 pub mod commands;
 pub mod endpoint;
 pub mod form;

@@ -144,6 +144,84 @@ fn the_schema_check_refuses_what_slack_refuses() {
         !specs::problems(schema(), &m).is_empty(),
         "a URL without scheme"
     );
+    // Slash commands: a name of 32 characters with its slash, descriptions of 1-2000 and
+    // usage hints of 1-1000 characters, 50 commands.
+    let refused = |change: &dyn Fn(&mut Value), what: &str| {
+        let mut m = parsed(None);
+        change(&mut m["features"]["slash_commands"]);
+        assert!(!specs::problems(schema(), &m).is_empty(), "{what}");
+        let problems = specs::problems(
+            &slash_commands(specs::SLACK_MANIFEST_SCHEMA_2),
+            &m["features"]["slash_commands"],
+        );
+        assert!(!problems.is_empty(), "{what}, by version 2");
+    };
+    refused(
+        &|c| c[0]["command"] = format!("/{}", "m".repeat(32)).into(),
+        "a 33-character command",
+    );
+    refused(
+        &|c| c[0]["command"] = "mentoring".into(),
+        "a command without its slash",
+    );
+    refused(&|c| c[0]["description"] = "".into(), "no description");
+    refused(
+        &|c| c[0]["description"] = "d".repeat(2001).into(),
+        "a 2001-character description",
+    );
+    refused(
+        &|c| c[0]["usage_hint"] = "h".repeat(1001).into(),
+        "a 1001-character usage hint",
+    );
+    refused(
+        &|c| {
+            let commands = c.as_array_mut().unwrap();
+            let first = commands[0].clone();
+            while commands.len() <= 50 {
+                let mut extra = first.clone();
+                extra["command"] = format!("/tandem{}", commands.len()).into();
+                commands.push(extra);
+            }
+        },
+        "51 commands",
+    );
+}
+
+/// The slash commands' part of a version of Slack's manifest schema.
+fn slash_commands(version: &'static str) -> std::sync::Arc<Validator> {
+    specs::validator(
+        version,
+        jsonschema::Draft::Draft7,
+        &["definitions", "app-manifests.v1.features.slash_commands"],
+    )
+}
+
+/// Version 1 checks the whole manifest above; the slash commands fit version 2's limits too, and
+/// docs/architecture.md says how many of the commands a manifest may hold Tandem uses.
+#[test]
+fn the_slash_commands_fit_both_schema_versions_and_their_room_is_stated() {
+    for base_url in [None, Some("https://tandem.example.org")] {
+        let m = parsed(base_url);
+        let commands = &m["features"]["slash_commands"];
+        let problems = specs::problems(&slash_commands(specs::SLACK_MANIFEST_SCHEMA_2), commands);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+    let used = Root::ALL.len();
+    for version in [specs::SLACK_MANIFEST_SCHEMA, specs::SLACK_MANIFEST_SCHEMA_2] {
+        let schema = specs::document(version, "the manifest check");
+        let most = &schema["definitions"]["app-manifests.v1.features.slash_commands"]["maxItems"];
+        assert_eq!(most, 50, "{version}");
+    }
+    let page =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/architecture.md"))
+            .unwrap_or_default();
+    // Wherever the page's lines break.
+    let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    let room = format!("{used} of the 50 slash commands");
+    assert!(
+        page.contains(&room),
+        "docs/architecture.md should say {room}"
+    );
 }
 
 #[test]
