@@ -6,18 +6,20 @@ use crate::messages;
 
 impl App {
     pub(crate) async fn command_help(&self, caller: &Caller) -> AppResult<Reply> {
-        let coordinator = self.is_coordinator(caller).await?;
+        let platform = caller.identity.platform;
+        // One query for both what the caller may run and who reads pair spaces: help is the
+        // command people try first, and each database round trip costs more than the rest.
+        let coordinators = self.coordinators_on(platform).await?;
+        let coordinator = caller.operator
+            || caller.platform_coordinator
+            || coordinators
+                .iter()
+                .any(|c| c.listed && c.identity == caller.identity);
         let specs: Vec<_> = table()
             .filter(|s| coordinator || s.access == Access::Anyone)
             .collect();
-        let platform = caller.identity.platform;
         let readers = messages::Readers {
-            names: self
-                .space_coordinators(platform)
-                .await?
-                .into_iter()
-                .map(|(_, n)| n)
-                .collect(),
+            names: coordinators.into_iter().map(|c| c.name).collect(),
             role: self
                 .chats
                 .on(platform)

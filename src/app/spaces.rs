@@ -10,6 +10,14 @@ use crate::domain::{Identity, Intake, Pair, Participant, Platform};
 use crate::messages;
 use crate::store;
 
+/// A coordinator as seen from one platform: the account, the name, and whether they are listed
+/// as a coordinator (`false`: only seen holding Discord's coordinator role).
+pub(crate) struct CoordinatorOn {
+    pub identity: Identity,
+    pub name: String,
+    pub listed: bool,
+}
+
 impl App {
     /// Makes (or finds again) the pair's private space and welcomes the pair the first time.
     pub async fn open_space(&self, pair: &Pair) -> anyhow::Result<ChannelRef> {
@@ -57,20 +65,32 @@ impl App {
         &self,
         platform: Platform,
     ) -> anyhow::Result<Vec<(Identity, String)>> {
-        let db = self.store.pool();
-        let mut ids = store::coordinators::list(db).await?;
-        if platform == Platform::Discord {
-            for id in store::coordinators::role_holders(db).await? {
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-            }
-        }
-        let mut people = store::participants::find_many(db, &ids).await?;
-        people.sort_by(|a, b| (&a.display_name, &a.id).cmp(&(&b.display_name, &b.id)));
+        Ok(self
+            .coordinators_on(platform)
+            .await?
+            .into_iter()
+            .map(|c| (c.identity, c.name))
+            .collect())
+    }
+
+    /// The coordinators with an account on `platform` (on Discord also those seen holding the
+    /// coordinator role), by name, read in one query.
+    pub(crate) async fn coordinators_on(
+        &self,
+        platform: Platform,
+    ) -> anyhow::Result<Vec<CoordinatorOn>> {
+        let with_role = platform == Platform::Discord;
+        let mut people = store::participants::coordinators(self.store.pool(), with_role).await?;
+        people.sort_by(|(a, _), (b, _)| (&a.display_name, &a.id).cmp(&(&b.display_name, &b.id)));
         Ok(people
             .into_iter()
-            .filter_map(|p| p.identity_on(platform).map(|i| (i, p.display_name)))
+            .filter_map(|(p, listed)| {
+                p.identity_on(platform).map(|identity| CoordinatorOn {
+                    identity,
+                    name: p.display_name,
+                    listed,
+                })
+            })
             .collect())
     }
 

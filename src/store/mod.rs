@@ -160,6 +160,10 @@ impl Store {
                 })
             })
             .max_connections(max)
+            // A SQLite connection is a file handle in this process and cannot go stale; pinging
+            // it on every acquire cost a round trip to its worker thread per query. A network
+            // connection to PostgreSQL can, so it is still checked.
+            .test_before_acquire(backend == Backend::Postgres)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await

@@ -125,6 +125,31 @@ pub async fn find_many<'c, E: Executor<'c, Database = Any>>(
     query.fetch_all(db).await?.iter().map(from_row).collect()
 }
 
+/// The coordinators, each with whether they are listed in `coordinators` (`false`: only seen
+/// holding the platform's coordinator role, included when `with_role_holders`), in one query:
+/// `/mentoring help` reads it on every call.
+pub async fn coordinators<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    with_role_holders: bool,
+) -> sqlx::Result<Vec<(Participant, bool)>> {
+    let role_holders = if with_role_holders {
+        " OR id IN (SELECT participant_id FROM role_coordinators)"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {COLUMNS},
+                CAST(CASE WHEN id IN (SELECT participant_id FROM coordinators) THEN 1 ELSE 0 END AS BIGINT) AS listed
+         FROM participants WHERE id IN (SELECT participant_id FROM coordinators){role_holders}"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|row| Ok((from_row(row)?, row.try_get::<i64, _>("listed")? == 1)))
+        .collect()
+}
+
 pub async fn set_pause<'c, E: Executor<'c, Database = Any>>(
     db: E,
     id: &str,
