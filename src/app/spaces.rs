@@ -80,7 +80,10 @@ impl App {
         platform: Platform,
     ) -> anyhow::Result<Vec<CoordinatorOn>> {
         let with_role = platform == Platform::Discord;
-        let mut people = store::participants::coordinators(self.store.pool(), with_role).await?;
+        let mut people = self
+            .store
+            .quickly(|db| Box::pin(store::participants::coordinators(db, with_role)))
+            .await?;
         people.sort_by(|(a, _), (b, _)| (&a.display_name, &a.id).cmp(&(&b.display_name, &b.id)));
         Ok(people
             .into_iter()

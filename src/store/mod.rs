@@ -26,8 +26,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use futures_util::future::BoxFuture;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
 /// The migrations both databases share, embedded in the binary and applied at start.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -66,6 +68,8 @@ pub struct Store {
     backend: Backend,
     /// SQLite's writers take turns here.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// On SQLite, a connection kept out of the pool for [`Store::quickly`].
+    kept: Arc<tokio::sync::Mutex<Option<PoolConnection<Any>>>>,
 }
 
 /// A write transaction (holding SQLite's writer turn until it ends).
@@ -140,8 +144,9 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)
             .with_context(|| format!("the database address is not valid ({})", redact(&url)))?;
         let max = match backend {
-            // SQLite has one writer at a time; a few connections let reads go on beside it.
-            Backend::Sqlite => 4,
+            // SQLite has one writer at a time; a few connections let reads go on beside it,
+            // and one is kept out of the pool for `Store::quickly`.
+            Backend::Sqlite => 5,
             Backend::Postgres => 10,
         };
         let pool = AnyPoolOptions::new()
@@ -178,6 +183,7 @@ impl Store {
             pool,
             backend,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            kept: Arc::new(tokio::sync::Mutex::new(None)),
         })
     }
 
@@ -239,7 +245,41 @@ impl Store {
         })
     }
 
+    /// Runs one short statement (or a few) for a path that answers people while they wait: the
+    /// acknowledgement of a command. On SQLite it runs on a connection kept out of the pool, one
+    /// request at a time: sqlx returns each pooled connection with a round trip to its SQLite
+    /// worker thread (a ping) and a task of its own, which cost more than the statement itself
+    /// (docs/performance.md). On an error the kept connection is closed and the next call takes
+    /// a fresh one. On PostgreSQL it takes a connection from the pool as usual.
+    pub async fn quickly<T>(
+        &self,
+        work: impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, sqlx::Result<T>>,
+    ) -> sqlx::Result<T> {
+        match self.backend {
+            Backend::Postgres => {
+                let mut conn = self.pool.acquire().await?;
+                work(&mut conn).await
+            }
+            Backend::Sqlite => {
+                let mut kept = self.kept.lock().await;
+                let conn = match kept.take() {
+                    Some(conn) => kept.insert(conn),
+                    None => kept.insert(self.pool.acquire().await?),
+                };
+                let result = work(conn).await;
+                if result.is_err()
+                    && let Some(mut conn) = kept.take()
+                {
+                    conn.close_on_drop();
+                }
+                result
+            }
+        }
+    }
+
     pub async fn close(&self) {
+        // A kept connection goes back first: closing the pool waits for every connection.
+        self.kept.lock().await.take();
         self.pool.close().await;
     }
 }

@@ -67,7 +67,16 @@ async fn admit(
         return Err(StatusCode::UNAUTHORIZED.into_response());
     }
     let key = format!("sig:{}", signature.unwrap_or_default());
-    match store::inbound::first_time(app.store.pool(), Platform::Slack, &key, app.now()).await {
+    let now = app.now();
+    let recorded = app
+        .store
+        .quickly(move |db| {
+            Box::pin(
+                async move { store::inbound::first_time(db, Platform::Slack, &key, now).await },
+            )
+        })
+        .await;
+    match recorded {
         Ok(true) => Ok(hooks.inbound.clone()),
         Ok(false) => {
             tracing::info!("a replayed Slack request: answered, not processed");
