@@ -4,12 +4,12 @@
 //! flight. Transient platform errors come back later with exponential backoff (never sooner than
 //! the platform asked); permanent ones are recorded for coordinators and not tried again.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::Duration;
 
 use super::App;
 use super::pileups;
-use super::scheduler::{LEASE, RunReport};
+use super::scheduler::RunReport;
 use super::supervision::{guarded, is_permanent};
 use crate::chat::{ChannelRef, ChatError, MessageRef};
 use crate::domain::checkin::month_of;
@@ -22,9 +22,11 @@ use crate::store::deliveries::{Delivery, Settled};
 use crate::store::jobs::{Job, JobKind};
 use crate::store::webinars::Webinar;
 
-/// A batch still sending this long after its claim (or last renewal) renews its leases: well
-/// inside [`LEASE`], and longer than one send can take (3 tries of 15 s plus waits of up to 30 s).
-const RENEW_AFTER: Duration = Duration::from_secs(100);
+/// How long a batch sends before it gives back what it has not tried and claims again. A batch
+/// slowed by a platform's pacing would otherwise hold up a delivery sent back after a lost answer
+/// until the whole batch is through, and on Discord a resend minutes later falls outside the nonce
+/// window (the chaos run saw one 210 s late). The next claim takes those tried before first.
+const BATCH_TURN: Duration = Duration::from_secs(20);
 
 /// Failed attempts before a transient failure counts as permanent. Claims cut short by a crash
 /// are not counted: a delivery an instance was holding when it was killed has not failed.
@@ -64,16 +66,13 @@ impl App {
     pub(crate) async fn deliver_batch(&self, claimed: Vec<Delivery>) -> anyhow::Result<RunReport> {
         let mut report = RunReport::default();
         let mut jobs: HashMap<String, JobContext> = HashMap::new();
-        let mut held: HashSet<String> = claimed.iter().map(|d| d.id.clone()).collect();
-        let mut renewed_at = self.now();
+        let claimed_at = self.now();
         for (i, delivery) in claimed.iter().enumerate() {
-            if self.now().0 - renewed_at.0 > RENEW_AFTER.as_millis() as i64 {
-                held = self.renew_leases(&claimed[i..]).await?;
-                renewed_at = self.now();
-            }
-            if !held.contains(&delivery.id) {
-                // Its lease ran out and another worker has it (or settled it): not ours to send.
-                continue;
+            // Well inside the lease: what this batch has not sent by then goes back, so no other
+            // worker takes over a delivery this one is about to send.
+            if i > 0 && self.now().0 - claimed_at.0 > BATCH_TURN.as_millis() as i64 {
+                self.give_back(&claimed[i..]).await?;
+                break;
             }
             if !jobs.contains_key(&delivery.job_id) {
                 let context = self.job_context(&delivery.job_id, &claimed).await;
@@ -126,13 +125,13 @@ impl App {
         }
     }
 
-    /// Extends this worker's leases on `rest`; the ids it still holds.
-    async fn renew_leases(&self, rest: &[Delivery]) -> anyhow::Result<HashSet<String>> {
+    /// Ends this worker's leases on `rest`, not tried, so the next claim can put first what
+    /// must not wait (deliveries tried before).
+    async fn give_back(&self, rest: &[Delivery]) -> anyhow::Result<()> {
         let ids: Vec<&str> = rest.iter().map(|d| d.id.as_str()).collect();
-        let until = Timestamp(self.now().0 + LEASE.as_millis() as i64);
         let mut db = self.store.writer().await?;
-        let held = store::deliveries::renew(&mut *db, &ids, &self.settings.worker, until).await?;
-        Ok(held.into_iter().collect())
+        store::deliveries::give_back(&mut *db, &ids, &self.settings.worker).await?;
+        Ok(())
     }
 
     /// Loads what a check-in job's deliveries in this batch need; `None` for other kinds.

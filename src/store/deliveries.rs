@@ -143,6 +143,28 @@ pub async fn claim<'c, E: Executor<'c, Database = Any>>(
     Ok(claimed)
 }
 
+/// Gives back `owner`'s leases on those of `ids` it claimed but did not try (a batch that ran out
+/// of its turn), undoing the claim's count so they do not pass for tried before. Returns how many.
+pub async fn give_back<'c, E: Executor<'c, Database = Any>>(
+    db: E,
+    ids: &[&str],
+    owner: &str,
+) -> sqlx::Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "UPDATE deliveries SET lease_until = NULL, attempts = attempts - 1
+         WHERE lease_owner = $1 AND status = 'pending' AND lease_until IS NOT NULL AND id IN ({})",
+        super::placeholders(2, ids.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(owner);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    Ok(query.execute(db).await?.rows_affected())
+}
+
 /// Ends `owner`'s own leases on deliveries still pending: called as an instance starts, before it
 /// sends anything, so what it was sending when it stopped goes again at once (inside Discord's
 /// nonce window) rather than after the lease runs out. Returns how many.
@@ -158,37 +180,6 @@ pub async fn take_back<'c, E: Executor<'c, Database = Any>>(
     .execute(db)
     .await?;
     Ok(done.rows_affected())
-}
-
-/// Extends `owner`'s lease on those of `ids` it still holds and that are not settled; returns
-/// those ids. A batch that takes long (a platform asking us to wait) renews as it goes, so no
-/// other worker takes over a delivery this one is about to send.
-pub async fn renew<'c, E: Executor<'c, Database = Any>>(
-    db: E,
-    ids: &[&str],
-    owner: &str,
-    lease_until: Timestamp,
-) -> sqlx::Result<Vec<String>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "UPDATE deliveries SET lease_until = $1
-         WHERE lease_owner = $2 AND status = 'pending' AND id IN ({}) RETURNING id",
-        super::placeholders(3, ids.len())
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(lease_until.0)
-        .bind(owner);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect()
 }
 
 /// How a claimed delivery ended; only its lease holder may record it.
