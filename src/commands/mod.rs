@@ -101,6 +101,19 @@ pub struct ArgSpec {
     /// How the value is written in usage lines: `@MENTOR`, `NAME`, `YYYY-MM-DD`.
     pub placeholder: &'static str,
     pub help: &'static str,
+    /// What Discord's command picker shows instead of `help`, where `help` is too long for
+    /// Discord's 4000 characters a command (docs/architecture.md, "Room for commands").
+    pub picker: Option<&'static str>,
+}
+
+impl ArgSpec {
+    /// This argument with `text` as its description on Discord.
+    pub const fn picker(self, text: &'static str) -> ArgSpec {
+        ArgSpec {
+            picker: Some(text),
+            ..self
+        }
+    }
 }
 
 pub struct CommandSpec {
@@ -111,6 +124,9 @@ pub struct CommandSpec {
     pub args: &'static [ArgSpec],
     pub access: Access,
     pub summary: &'static str,
+    /// What Discord's command picker shows instead of `summary`, where `summary` is too long for
+    /// Discord's 4000 characters a command (docs/architecture.md, "Room for commands").
+    pub picker: Option<&'static str>,
     /// Builds the typed command from arguments already checked against `args`.
     pub build: fn(&mut args::Args) -> Command,
 }

@@ -132,9 +132,11 @@ mod tests {
                 required: true,
                 placeholder: "NAME",
                 help: "The intake to close.",
+                picker: None,
             }],
             access: Access::Coordinator,
             summary: "Close an intake.",
+            picker: None,
             build,
         }
     }

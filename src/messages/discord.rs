@@ -12,7 +12,7 @@ pub fn role_mention(role: u64) -> String {
 /// The description under a top-level slash command (1–100 characters).
 pub fn root_description(root: Root) -> &'static str {
     match root {
-        Root::Mentoring => "Run the mentoring program: intakes, pairs, pauses and more.",
+        Root::Mentoring => "The mentoring program.",
         Root::Checkin => "Answer this month's check-in for your pair.",
         Root::Survey => "Answer a survey from your coordinators.",
         Root::Webinars => "Upcoming webinars in your time, and recordings of past ones.",
@@ -20,11 +20,16 @@ pub fn root_description(root: Root) -> &'static str {
     }
 }
 
-/// The description of a subcommand group such as `intake` (1–100 characters).
-pub fn group_description(group: &str, subcommands: &[&str]) -> String {
-    let mut out = format!("{group} commands: {}.", subcommands.join(", "));
-    out.truncate(100);
-    out
+/// The description of a subcommand group such as `intake`. Discord's picker lists each
+/// subcommand with its own description, so the group's stays short.
+pub fn group_description(group: &str) -> String {
+    let mut letters = group.chars();
+    let first = letters.next().map(|c| c.to_uppercase().to_string());
+    format!(
+        "{}{} commands.",
+        first.unwrap_or_default(),
+        letters.as_str()
+    )
 }
 
 /// One step of a form in its ephemeral message: where the person is, each question with their

@@ -1,6 +1,8 @@
 //! Application commands built from the one command table (ARCHITECTURE decision 1): two words are
 //! a subcommand group and subcommand, one word a subcommand, no words options on the root itself.
-//! Registered in the guild only when what Discord has differs, so a restart costs one GET.
+//! Descriptions are the table's `picker` texts where it has them (its `summary` and `help` where
+//! not), so that each command fits Discord's 4000 characters. Registered in the guild only when
+//! what Discord has differs, so a restart costs one GET.
 
 use serde_json::{Value, json};
 
@@ -106,12 +108,8 @@ fn root_command(root: Root, specs: &[&CommandSpec]) -> Value {
             .iter_mut()
             .filter(|o| o["type"] == SUB_COMMAND_GROUP)
         {
-            let names: Vec<&str> = option["options"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|s| s["name"].as_str()).collect())
-                .unwrap_or_default();
-            let group = option["name"].as_str().unwrap_or_default().to_string();
-            option["description"] = json!(words::group_description(&group, &names));
+            let group = option["name"].as_str().unwrap_or_default();
+            option["description"] = json!(words::group_description(group));
         }
         options
     };
@@ -123,7 +121,7 @@ fn subcommand(word: &str, spec: &CommandSpec) -> Value {
     json!({
         "type": SUB_COMMAND,
         "name": word,
-        "description": spec.summary,
+        "description": spec.picker.unwrap_or(spec.summary),
         "options": arguments(spec),
     })
 }
@@ -150,7 +148,7 @@ fn arguments(spec: &CommandSpec) -> Vec<Value> {
             let mut option = json!({
                 "type": kind,
                 "name": arg.name,
-                "description": arg.help,
+                "description": arg.picker.unwrap_or(arg.help),
                 "required": arg.required,
             });
             if let ArgKind::Choice(words) = arg.kind {

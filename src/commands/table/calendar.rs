@@ -12,7 +12,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "TITLE",
                 "The session's title, quoted.",
-            ),
+            )
+            .picker("The session's title."),
             AT,
             WEBINAR_TZ,
             keyed(
@@ -20,17 +21,20 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Link,
                 "JOIN_URL",
                 "Where people join: an https:// link.",
-            ),
+            )
+            .picker("The link to join."),
             keyed(
                 "speakers",
                 ArgKind::Text,
                 "\"…\"",
                 "Who is speaking, quoted.",
-            ),
+            )
+            .picker("Who is speaking."),
             INTAKE_OR_ALL,
         ],
         access: Access::Coordinator,
         summary: "Add a webinar; participants get reminders before it and a post when it starts.",
+        picker: Some("Add a webinar, with reminders."),
         build: |a: &mut Args| {
             Command::WebinarAdd(crate::commands::WebinarDraft {
                 title: a.text("title"),
@@ -51,7 +55,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "TITLE",
                 "The series' title, quoted.",
-            ),
+            )
+            .picker("The series' title."),
             ArgSpec {
                 required: true,
                 ..keyed(
@@ -60,6 +65,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
                     "\"CRON\"",
                     "When sessions start: \"0 19 1-7 * WED\" is the first Wednesday at 19:00.",
                 )
+                .picker("When, as cron: 0 19 1-7 * WED.")
             },
             WEBINAR_TZ,
             keyed(
@@ -67,11 +73,13 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Link,
                 "JOIN_URL",
                 "Where people join: an https:// link.",
-            ),
+            )
+            .picker("The link to join."),
             INTAKE_OR_ALL,
         ],
         access: Access::Coordinator,
         summary: "Add a monthly webinar series: a numbered session for each of the coming months.",
+        picker: Some("Add a monthly webinar series."),
         build: |a: &mut Args| Command::WebinarSeries {
             title: a.text("title"),
             cron: a.text("cron"),
@@ -90,16 +98,19 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "\"TOPIC\"",
                 "This session's topic, quoted.",
-            ),
+            )
+            .picker("This session's topic."),
             keyed(
                 "speakers",
                 ArgKind::Text,
                 "\"…\"",
                 "Who is speaking, quoted.",
-            ),
+            )
+            .picker("Who is speaking."),
         ],
         access: Access::Coordinator,
         summary: "Give one session of a series its topic and speakers.",
+        picker: Some("Set a session's topic and speakers."),
         build: |a: &mut Args| Command::WebinarTopic {
             id: a.text("id"),
             topic: a.text("topic"),
@@ -112,6 +123,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Coordinator,
         summary: "List webinars with their numbers, times and recordings.",
+        picker: Some("List webinars and their numbers."),
         build: |_| Command::WebinarList,
     },
     CommandSpec {
@@ -120,6 +132,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[WEBINAR_ID],
         access: Access::Coordinator,
         summary: "Cancel a webinar: reminders not yet sent are withdrawn, those reminded are told.",
+        picker: Some("Cancel a webinar."),
         build: |a: &mut Args| Command::WebinarCancel { id: a.text("id") },
     },
     CommandSpec {
@@ -136,10 +149,12 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Zone,
                 "ZONE",
                 "The zone of the new time; the webinar's own when left out.",
-            ),
+            )
+            .picker("Time zone; else the webinar's."),
         ],
         access: Access::Coordinator,
         summary: "Move a webinar: reminders follow it, and those already reminded are told.",
+        picker: Some("Move a webinar to a new time."),
         build: |a: &mut Args| Command::WebinarMove {
             id: a.text("id"),
             at: a.local_time("at").unwrap_or_default(),
@@ -156,10 +171,12 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Link,
                 "URL",
                 "The recording's https:// link.",
-            ),
+            )
+            .picker("The recording's link."),
         ],
         access: Access::Coordinator,
         summary: "Share a webinar's recording with everyone who was invited.",
+        picker: Some("Share a webinar's recording."),
         build: |a: &mut Args| Command::WebinarRecording {
             id: a.text("id"),
             url: a.text("url"),
@@ -171,6 +188,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Anyone,
         summary: "Upcoming webinars in your time, and recordings of past ones.",
+        picker: Some("Upcoming webinars and recordings."),
         build: |_| Command::Webinars,
     },
     CommandSpec {
@@ -179,6 +197,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Anyone,
         summary: "Upcoming webinars in your time, and recordings of past ones.",
+        picker: Some("Upcoming webinars and recordings."),
         build: |_| Command::Webinars,
     },
     CommandSpec {
@@ -190,7 +209,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "TITLE",
                 "The meetup's title, quoted.",
-            ),
+            )
+            .picker("The meetup's title."),
             ArgSpec {
                 required: true,
                 ..keyed(
@@ -199,17 +219,20 @@ pub(super) static SPECS: &[CommandSpec] = &[
                     "CITY",
                     "The city or region: participants there are invited.",
                 )
+                .picker("City or region to invite.")
             },
             AT,
             ArgSpec {
                 required: true,
                 ..keyed("venue", ArgKind::Text, "\"…\"", "Where exactly, quoted.")
+                    .picker("Where exactly.")
             },
             WEBINAR_TZ,
             INTAKE_OR_ALL,
         ],
         access: Access::Coordinator,
         summary: "Announce a meetup to participants in a city, with RSVP buttons.",
+        picker: Some("Announce a meetup in a city."),
         build: |a: &mut Args| {
             Command::MeetupAdd(crate::commands::MeetupDraft {
                 title: a.text("title"),
@@ -227,6 +250,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Coordinator,
         summary: "List meetups with their RSVP counts.",
+        picker: Some("List meetups and their RSVPs."),
         build: |_| Command::MeetupList,
     },
     CommandSpec {
@@ -235,6 +259,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[MEETUP_ID],
         access: Access::Coordinator,
         summary: "Cancel a meetup and tell those invited.",
+        picker: Some("Cancel a meetup."),
         build: |a: &mut Args| Command::MeetupCancel { id: a.text("id") },
     },
     CommandSpec {
@@ -251,10 +276,12 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Zone,
                 "ZONE",
                 "The zone of the new time; the meetup's own when left out.",
-            ),
+            )
+            .picker("Time zone; else the meetup's."),
         ],
         access: Access::Coordinator,
         summary: "Move a meetup: its reminder follows, and those invited are told.",
+        picker: Some("Move a meetup to a new time."),
         build: |a: &mut Args| Command::MeetupMove {
             id: a.text("id"),
             at: a.local_time("at").unwrap_or_default(),
@@ -270,23 +297,27 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "\"TEXT\"",
                 "What to announce, quoted.",
-            ),
+            )
+            .picker("What to announce."),
             INTAKE_OR_ALL,
             keyed(
                 "to",
                 ArgKind::Choice(&["mentors", "mentees", "everyone"]),
                 "mentors|mentees|everyone",
                 "Who it is for; everyone when left out.",
-            ),
+            )
+            .picker("Who it is for; else everyone."),
             keyed(
                 "at",
                 ArgKind::LocalTime,
                 "\"YYYY-MM-DD HH:MM\"",
                 "When to send it, in the intake's zone; now when left out.",
-            ),
+            )
+            .picker("When to send it; else now."),
         ],
         access: Access::Coordinator,
         summary: "Announce something to an intake, now or at a set time.",
+        picker: Some("Announce something, now or later."),
         build: |a: &mut Args| Command::Announce {
             text: a.text("text"),
             intake: a.opt_text("intake"),
@@ -303,7 +334,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "NAME",
                 "The resource's name, quoted if it has spaces.",
-            ),
+            )
+            .picker("The resource's name."),
             positional("url", ArgKind::Link, "URL", "Its https:// link."),
             ArgSpec {
                 required: false,
@@ -313,10 +345,12 @@ pub(super) static SPECS: &[CommandSpec] = &[
                     "\"DESCRIPTION\"",
                     "A line about it, quoted.",
                 )
+                .picker("A line about it.")
             },
         ],
         access: Access::Coordinator,
         summary: "Add a program resource (or change the link of one with that name).",
+        picker: Some("Add a resource, or change its link."),
         build: |a: &mut Args| Command::ResourceAdd {
             name: a.text("name"),
             url: a.text("url"),
@@ -334,6 +368,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         )],
         access: Access::Coordinator,
         summary: "Remove a program resource.",
+        picker: None,
         build: |a: &mut Args| Command::ResourceRemove {
             name: a.text("name"),
         },
@@ -344,6 +379,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Anyone,
         summary: "The program's resources: workbook, guidelines, templates and more.",
+        picker: Some("The program's resources."),
         build: |_| Command::Resources,
     },
     CommandSpec {
@@ -352,6 +388,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Anyone,
         summary: "The program's resources: workbook, guidelines, templates and more.",
+        picker: Some("The program's resources."),
         build: |_| Command::Resources,
     },
 ];

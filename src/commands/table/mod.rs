@@ -18,6 +18,7 @@ const fn positional(
         required: true,
         placeholder,
         help,
+        picker: None,
     }
 }
 
@@ -34,6 +35,7 @@ const fn keyed(
         required: false,
         placeholder,
         help,
+        picker: None,
     }
 }
 
@@ -42,7 +44,8 @@ const INTAKE: ArgSpec = keyed(
     ArgKind::Text,
     "NAME",
     "The intake; the newest active one when left out.",
-);
+)
+.picker("Which intake.");
 
 /// An optional positional argument (`[anonymous]`, `[csv|json]`).
 const fn optional(
@@ -62,14 +65,16 @@ const SURVEY_ID: ArgSpec = positional(
     ArgKind::Text,
     "ID",
     "The survey's id (its first characters will do).",
-);
+)
+.picker("The survey's id.");
 
 const INTAKE_OR_ALL: ArgSpec = keyed(
     "intake",
     ArgKind::Text,
     "NAME|all",
     "The intake it is for, or all; the newest active one when left out.",
-);
+)
+.picker("Which intake, or all.");
 
 const AT: ArgSpec = ArgSpec {
     name: "at",
@@ -78,6 +83,7 @@ const AT: ArgSpec = ArgSpec {
     required: true,
     placeholder: "\"YYYY-MM-DD HH:MM\"",
     help: "When it starts, in the zone given by tz: (else the intake's).",
+    picker: Some("Start: YYYY-MM-DD HH:MM."),
 };
 
 const WEBINAR_TZ: ArgSpec = keyed(
@@ -85,21 +91,24 @@ const WEBINAR_TZ: ArgSpec = keyed(
     ArgKind::Zone,
     "ZONE",
     "The zone of at:, e.g. Australia/Sydney; the intake's when left out.",
-);
+)
+.picker("Time zone; else the intake's.");
 
 const WEBINAR_ID: ArgSpec = positional(
     "id",
     ArgKind::Text,
     "ID",
     "The webinar's number, as `webinar list` shows it.",
-);
+)
+.picker("The webinar's number.");
 
 const MEETUP_ID: ArgSpec = positional(
     "id",
     ArgKind::Text,
     "ID",
     "The meetup's number, as `meetup list` shows it.",
-);
+)
+.picker("The meetup's number.");
 
 mod calendar;
 mod participants;
@@ -131,6 +140,17 @@ mod tests {
                 seen.insert((spec.root, spec.words)),
                 "{} declared twice",
                 spec.usage()
+            );
+        }
+    }
+
+    /// A picker text is there to save room on Discord: never empty, never as long as what it
+    /// stands for.
+    fn shorter(picker: Option<&str>, long: &str, what: &str) {
+        if let Some(picker) = picker {
+            assert!(
+                !picker.is_empty() && picker.chars().count() < long.chars().count(),
+                "{what}: picker {picker:?}"
             );
         }
     }
@@ -167,8 +187,14 @@ mod tests {
                     spec.usage(),
                     arg.name
                 );
+                shorter(
+                    arg.picker,
+                    arg.help,
+                    &format!("{} {}", spec.usage(), arg.name),
+                );
             }
             assert!((1..=100).contains(&spec.summary.len()), "{}", spec.usage());
+            shorter(spec.picker, spec.summary, &spec.usage());
         }
     }
 }

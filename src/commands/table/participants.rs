@@ -12,9 +12,11 @@ pub(super) static SPECS: &[CommandSpec] = &[
             ArgKind::Choice(&["dm", "channel"]),
             "dm|channel",
             "dm: always by direct message; channel: in your intake's channel when it has one.",
-        )],
+        )
+        .picker("DM, or your intake's channel.")],
         access: Access::Anyone,
         summary: "Choose how you get webinar reminders and announcements.",
+        picker: Some("How announcements reach you."),
         build: |a: &mut Args| Command::AnnouncementsBy {
             dm: a.text("how") == "dm",
         },
@@ -28,7 +30,8 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "CITY",
                 "Your city or region: meetups there invite you. `none` clears it.",
-            ),
+            )
+            .picker("Your city or region, or none."),
             keyed(
                 "tz",
                 ArgKind::Zone,
@@ -40,10 +43,12 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::User,
                 "@PERSON",
                 "Coordinators only: whose profile to show or change.",
-            ),
+            )
+            .picker("Whose profile (coordinators only)."),
         ],
         access: Access::Anyone,
         summary: "Show or change your city (for meetup invitations) and time zone.",
+        picker: Some("Your city and time zone."),
         build: |a: &mut Args| Command::Profile {
             user: a.opt_user("user"),
             city: a.opt_text("city"),
@@ -56,6 +61,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Anyone,
         summary: "Everything Tandem stores about you, with a file of it all.",
+        picker: Some("What Tandem stores about you."),
         build: |_| Command::MyData,
     },
     CommandSpec {
@@ -66,9 +72,11 @@ pub(super) static SPECS: &[CommandSpec] = &[
             ArgKind::User,
             "@USER",
             "Whom to forget: yourself, or (coordinators) anyone.",
-        )],
+        )
+        .picker("Whom to forget.")],
         access: Access::Anyone,
         summary: "Erase a person's data from Tandem, after a confirmation.",
+        picker: Some("Erase a person's data."),
         build: |a: &mut Args| Command::Forget {
             user: a.user("user"),
         },
@@ -79,6 +87,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Coordinator,
         summary: "Who exported surveys, opened results, changed coordinators or had someone forgotten, and when.",
+        picker: Some("Who did what with people's data."),
         build: |_| Command::Audit,
     },
     CommandSpec {
@@ -100,6 +109,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         ],
         access: Access::Anyone,
         summary: "Answer this month's check-in for your pair.",
+        picker: None,
         build: |a: &mut Args| Command::Checkin {
             answer: Answer::parse(&a.text("answer")).unwrap_or(Answer::NotYet),
             note: a.opt_text("note"),

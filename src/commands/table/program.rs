@@ -9,6 +9,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Anyone,
         summary: "List the commands you may run.",
+        picker: None,
         build: |_| Command::Help,
     },
     CommandSpec {
@@ -20,13 +21,15 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "NAME",
                 "The intake's name, quoted if it has spaces: \"2027 February\".",
-            ),
+            )
+            .picker("The intake's name, e.g. 2027 February."),
             keyed(
                 "tz",
                 ArgKind::Zone,
                 "ZONE",
                 "IANA time zone for its schedules, e.g. Australia/Sydney.",
-            ),
+            )
+            .picker("Its time zone, e.g. Australia/Sydney."),
             keyed(
                 "starts",
                 ArgKind::Date,
@@ -38,16 +41,19 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Date,
                 "YYYY-MM-DD",
                 "Last day of the program; the intake closes after it.",
-            ),
+            )
+            .picker("Last day of the program."),
             keyed(
                 "channel",
                 ArgKind::Channel,
                 "#CHANNEL",
                 "Announcement channel; without one, announcements go by DM.",
-            ),
+            )
+            .picker("Announcement channel; else DMs."),
         ],
         access: Access::Coordinator,
         summary: "Start a new intake (cohort).",
+        picker: None,
         build: |a: &mut Args| Command::IntakeCreate {
             name: a.text("name"),
             zone: a.zone("tz"),
@@ -62,6 +68,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Coordinator,
         summary: "List intakes with their zones, dates and pair counts.",
+        picker: Some("List the intakes."),
         build: |_| Command::IntakeList,
     },
     CommandSpec {
@@ -78,6 +85,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         ],
         access: Access::Coordinator,
         summary: "Set where an intake's announcements go.",
+        picker: Some("Set an intake's channel."),
         build: |a: &mut Args| Command::IntakeChannel {
             channel: a
                 .channel("channel")
@@ -99,6 +107,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         )],
         access: Access::Coordinator,
         summary: "Close an intake before its end date (its history stays).",
+        picker: Some("Close an intake early."),
         build: |a: &mut Args| Command::IntakeClose {
             name: a.text("name"),
         },
@@ -113,6 +122,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         ],
         access: Access::Coordinator,
         summary: "Pair a mentor with a mentee and open their private space.",
+        picker: Some("Pair a mentor with a mentee."),
         build: |a: &mut Args| Command::Pair {
             mentor: a.user("mentor"),
             mentee: a.user("mentee"),
@@ -128,6 +138,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         ],
         access: Access::Coordinator,
         summary: "End a person's pair (its history is kept).",
+        picker: Some("End a person's pair."),
         build: |a: &mut Args| Command::Unpair {
             user: a.user("user"),
             intake: a.opt_text("intake"),
@@ -139,6 +150,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[INTAKE],
         access: Access::Coordinator,
         summary: "List an intake's pairs and their status.",
+        picker: Some("List an intake's pairs."),
         build: |a: &mut Args| Command::Pairs {
             intake: a.opt_text("intake"),
         },
@@ -154,6 +166,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         )],
         access: Access::Coordinator,
         summary: "Make someone a coordinator.",
+        picker: None,
         build: |a: &mut Args| Command::CoordinatorAdd {
             user: a.user("user"),
         },
@@ -169,6 +182,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         )],
         access: Access::Coordinator,
         summary: "Stop someone being a coordinator.",
+        picker: Some("Remove a coordinator."),
         build: |a: &mut Args| Command::CoordinatorRemove {
             user: a.user("user"),
         },
@@ -181,9 +195,11 @@ pub(super) static SPECS: &[CommandSpec] = &[
             ArgKind::Date,
             "YYYY-MM-DD",
             "Last day of the pause; open-ended when left out.",
-        )],
+        )
+        .picker("Last day of the pause.")],
         access: Access::Anyone,
         summary: "Pause your own prompts and reminders.",
+        picker: Some("Pause your prompts and reminders."),
         build: |a: &mut Args| Command::Pause {
             until: a.date("until"),
         },
@@ -194,6 +210,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Anyone,
         summary: "Resume your prompts and reminders.",
+        picker: None,
         build: |_| Command::Resume,
     },
     CommandSpec {
@@ -205,17 +222,20 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Cron,
                 "CRON|off",
                 "When to post check-ins, as cron: 0 10 1-7 * MON is the first Monday at 10:00.",
-            ),
+            )
+            .picker("When, as cron (0 10 1-7 * MON), or off."),
             INTAKE,
             keyed(
                 "tz",
                 ArgKind::Zone,
                 "ZONE",
                 "The schedule's IANA time zone; the intake's when left out.",
-            ),
+            )
+            .picker("Its time zone; else the intake's."),
         ],
         access: Access::Coordinator,
         summary: "Set when each pair gets the monthly check-in, or turn it off.",
+        picker: Some("Set or stop the monthly check-in."),
         build: |a: &mut Args| {
             let cron = a.text("cron");
             Command::Checkins {
@@ -231,6 +251,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Coordinator,
         summary: "List every schedule with its next run.",
+        picker: Some("List schedules and next runs."),
         build: |_| Command::Schedules,
     },
     CommandSpec {
@@ -239,6 +260,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[INTAKE],
         access: Access::Coordinator,
         summary: "Each pair's last check-in, quiet pairs first, and prompts that failed.",
+        picker: Some("Each pair's last check-in."),
         build: |a: &mut Args| Command::Status {
             intake: a.opt_text("intake"),
         },

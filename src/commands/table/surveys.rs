@@ -12,23 +12,27 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Text,
                 "TEMPLATE",
                 "A survey template: end-of-program or mid-program.",
-            ),
+            )
+            .picker("The survey template."),
             INTAKE,
             keyed(
                 "closes",
                 ArgKind::Date,
                 "YYYY-MM-DD",
                 "Last day to answer; open until closed when left out.",
-            ),
+            )
+            .picker("Last day to answer."),
             optional(
                 "anonymous",
                 ArgKind::Choice(&["anonymous"]),
                 "anonymous",
                 "Store no participant id with the answers.",
-            ),
+            )
+            .picker("Keep no names with the answers."),
         ],
         access: Access::Coordinator,
         summary: "Open a survey for an intake and invite its participants by DM.",
+        picker: Some("Open a survey for an intake."),
         build: |a: &mut Args| Command::SurveyOpen {
             template: a.text("template"),
             anonymous: a.opt_text("anonymous").is_some(),
@@ -42,6 +46,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[SURVEY_ID],
         access: Access::Coordinator,
         summary: "Close a survey: no more answers.",
+        picker: Some("Close a survey."),
         build: |a: &mut Args| Command::SurveyClose { id: a.text("id") },
     },
     CommandSpec {
@@ -50,6 +55,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[SURVEY_ID],
         access: Access::Coordinator,
         summary: "Send the one reminder to those who have not answered yet.",
+        picker: Some("Remind those yet to answer."),
         build: |a: &mut Args| Command::SurveyRemind { id: a.text("id") },
     },
     CommandSpec {
@@ -60,9 +66,11 @@ pub(super) static SPECS: &[CommandSpec] = &[
             ArgKind::Text,
             "ID",
             "The survey; every survey is listed when left out.",
-        )],
+        )
+        .picker("The survey; else all surveys.")],
         access: Access::Coordinator,
         summary: "A survey's figures, or the list of surveys.",
+        picker: Some("A survey's figures, or all surveys."),
         build: |a: &mut Args| Command::SurveyResults {
             id: a.opt_text("id"),
         },
@@ -77,10 +85,12 @@ pub(super) static SPECS: &[CommandSpec] = &[
                 ArgKind::Choice(&["csv", "json"]),
                 "csv|json",
                 "The file format; csv when left out.",
-            ),
+            )
+            .picker("The file format; else csv."),
         ],
         access: Access::Coordinator,
         summary: "A survey's answers as a CSV or JSON file, never with who gave them.",
+        picker: Some("Export a survey's answers."),
         build: |a: &mut Args| Command::SurveyExport {
             id: a.text("id"),
             format: a.opt_text("format").unwrap_or_else(|| "csv".into()),
@@ -92,6 +102,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         args: &[],
         access: Access::Anyone,
         summary: "Open your survey: see its questions and your answers so far.",
+        picker: None,
         build: |_| Command::SurveyForm,
     },
     CommandSpec {
@@ -113,6 +124,7 @@ pub(super) static SPECS: &[CommandSpec] = &[
         ],
         access: Access::Anyone,
         summary: "Answer (or change your answer to) one question of your survey.",
+        picker: None,
         build: |a: &mut Args| Command::SurveyAnswer {
             question: a.text("question"),
             value: a.text("value"),
