@@ -2,9 +2,9 @@
 //! checks each call against Discord's published OpenAPI spec (the route exists, its query
 //! parameters and body fit; see [`spec`]) and `allowed_mentions` on every message, answers with
 //! Discord's shapes (its own answers checked against the spec too) and `X-RateLimit-*` headers,
-//! enforces the global 50 requests/s, and injects 429s and errors on demand. It is strict: a
-//! problem fails the test when the fake is dropped unless the test allowed it by name
-//! ([`FakeDiscord::allow`]). Messages with files come as multipart form data, as Discord takes
+//! enforces the global 50 requests/s, refuses commands over Discord's 4000 characters, and injects
+//! 429s and errors on demand. It is strict: a problem fails the test when the fake is dropped
+//! unless the test allowed it by name ([`FakeDiscord::allow`]). Messages with files come as multipart form data, as Discord takes
 //! them: `payload_json` plus `files[n]`, at most 10 files and 10 MiB, each listed in the
 //! payload's `attachments` by its index.
 
@@ -345,6 +345,61 @@ fn embeds_over_limit(message: &Value) -> Option<usize> {
         })
         .sum();
     (total > 6000).then_some(total)
+}
+
+/// Discord's most characters in one application command: the names, descriptions, choice names
+/// and values (localizations included) of the command and everything under it (its documentation's
+/// Application Commands page; the OpenAPI spec does not state it).
+const MAX_COMMAND_CHARACTERS: usize = 4000;
+
+fn command_characters(node: &Value) -> usize {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.chars().count(),
+        Value::Number(n) => n.to_string().len(),
+        _ => 0,
+    };
+    let localized = |v: &Value| v.as_object().map_or(0, |m| m.values().map(text).sum());
+    let named = |v: &Value| {
+        text(&v["name"])
+            + localized(&v["name_localizations"])
+            + text(&v["description"])
+            + localized(&v["description_localizations"])
+    };
+    let choices: usize = node["choices"].as_array().map_or(0, |choices| {
+        choices.iter().map(|c| named(c) + text(&c["value"])).sum()
+    });
+    let options: usize = node["options"]
+        .as_array()
+        .map_or(0, |options| options.iter().map(command_characters).sum());
+    named(node) + choices + options
+}
+
+/// Discord's answer to a bulk overwrite in which a command is over its 4000 characters: the
+/// whole request is refused, each such command named by its index, and nothing is stored.
+fn commands_too_large(w: &mut World, commands: &[Value]) -> Option<Response> {
+    let mut errors = serde_json::Map::new();
+    for (index, command) in commands.iter().enumerate() {
+        let characters = command_characters(command);
+        if characters > MAX_COMMAND_CHARACTERS {
+            w.problems.push(format!(
+                "PUT commands: /{} of {characters} characters, over Discord's \
+                 {MAX_COMMAND_CHARACTERS}",
+                command["name"].as_str().unwrap_or_default()
+            ));
+            errors.insert(
+                index.to_string(),
+                json!({ "_errors": [{ "code": "APPLICATION_COMMAND_TOO_LARGE",
+                    "message": format!("Command exceeds maximum size ({MAX_COMMAND_CHARACTERS})") }] }),
+            );
+        }
+    }
+    (!errors.is_empty()).then(|| {
+        answer(
+            StatusCode::BAD_REQUEST,
+            "error",
+            json!({ "message": "Invalid Form Body", "code": 50035, "errors": errors }),
+        )
+    })
 }
 
 /// The fake's answer, after checking it against the response schema the spec gives for its
@@ -780,6 +835,9 @@ fn route(w: &mut World, method: &Method, path: &str, body: Value) -> Response {
         }
         ("PUT", ["applications", _, "guilds", _, "commands"]) => {
             let requested = body.as_array().cloned().unwrap_or_default();
+            if let Some(refusal) = commands_too_large(w, &requested) {
+                return refusal;
+            }
             let stored: Vec<Value> = requested
                 .iter()
                 .map(|c| {
