@@ -89,7 +89,7 @@ impl App {
     /// this instance sends nothing, hence at start; other instances' leases are left alone.
     pub async fn take_back_own_deliveries(&self) -> anyhow::Result<u64> {
         let mut db = self.store.writer().await?;
-        Ok(store::deliveries::take_back(&mut *db, &self.settings.worker).await?)
+        Ok(store::deliveries::take_back(&mut db, &self.settings.worker).await?)
     }
 
     /// One pass of `tandem run`'s loop, supervised: see [`App::supervise`].

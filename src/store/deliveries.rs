@@ -3,7 +3,9 @@
 //! instance has locked; SQLite has a single writer, so one UPDATE is already exclusive.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use std::collections::HashMap;
+
+use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::Backend;
 use crate::domain::Timestamp;
@@ -168,17 +170,50 @@ pub async fn give_back<'c, E: Executor<'c, Database = Any>>(
 /// Ends `owner`'s own leases on deliveries still pending: called as an instance starts, before it
 /// sends anything, so what it was sending when it stopped goes again at once (inside Discord's
 /// nonce window) rather than after the lease runs out. Returns how many.
-pub async fn take_back<'c, E: Executor<'c, Database = Any>>(
-    db: E,
-    owner: &str,
-) -> sqlx::Result<u64> {
+pub async fn take_back(conn: &mut AnyConnection, owner: &str) -> sqlx::Result<u64> {
+    // Of each batch (one claim: one `lease_until`), only the first delivery not settled, in the
+    // order the batch sends, may have been under way; the rest were never tried, and their
+    // claim is undone so they do not pass for tried before and crowd out the one that was.
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let rows = sqlx::query(
+        "SELECT id, attempts, lease_until FROM deliveries
+         WHERE status = 'pending' AND lease_owner = $1 AND lease_until IS NOT NULL",
+    )
+    .bind(owner)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut batches: HashMap<i64, Vec<(bool, String)>> = HashMap::new();
+    for row in &rows {
+        let attempts: i64 = row.try_get("attempts")?;
+        batches
+            .entry(row.try_get("lease_until")?)
+            .or_default()
+            .push((attempts == 1, row.try_get("id")?));
+    }
+    let mut untried = Vec::new();
+    for mut batch in batches.into_values() {
+        batch.sort();
+        untried.extend(batch.into_iter().skip(1).map(|(_, id)| id));
+    }
+    for ids in untried.chunks(500) {
+        let sql = format!(
+            "UPDATE deliveries SET attempts = attempts - 1 WHERE id IN ({})",
+            super::placeholders(1, ids.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.execute(&mut *tx).await?;
+    }
     let done = sqlx::query(
         "UPDATE deliveries SET lease_until = NULL
          WHERE status = 'pending' AND lease_owner = $1 AND lease_until IS NOT NULL",
     )
     .bind(owner)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }
 
