@@ -70,7 +70,7 @@ impl App {
                 .map(|_| RunReport::default()),
         );
         stage(self.fan_out().await);
-        let runs = (0..workers.max(1)).map(|_| self.drain());
+        let runs = (0..workers.max(1)).map(|worker| self.drain(worker));
         for worker in futures_util::future::join_all(runs).await {
             stage(worker);
         }
@@ -236,11 +236,13 @@ impl App {
     }
 
     /// One worker: claim, send, record, until nothing is due.
-    async fn drain(&self) -> anyhow::Result<RunReport> {
+    async fn drain(&self, worker: usize) -> anyhow::Result<RunReport> {
         let mut report = RunReport::default();
         loop {
             let now = self.now();
-            let lease_until = Timestamp(now.0 + LEASE.as_millis() as i64);
+            // Each worker's claim ends its lease a millisecond apart from the others' (they start
+            // together): a lease's end names its batch when a restart takes it back.
+            let lease_until = Timestamp(now.0 + LEASE.as_millis() as i64 + worker as i64);
             // A write like any other: on SQLite it takes its turn instead of meeting a busy lock.
             let mut db = self.store.writer().await?;
             let claimed = store::deliveries::claim(

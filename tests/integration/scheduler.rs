@@ -30,6 +30,7 @@ on_both_backends!(
     crashes_do_not_use_up_a_deliverys_retries,
     deliveries_tried_before_go_before_fresh_ones,
     a_slow_batch_does_not_hold_up_a_resend,
+    each_workers_post_under_way_counts_as_tried,
     a_slow_batch_keeps_its_leases,
     a_button_answers_its_own_prompts_month_only,
 );
@@ -582,6 +583,39 @@ async fn a_slow_batch_does_not_hold_up_a_resend(db: TestDb) {
         attempted.len()
     );
     assert!(t.clock_now().0 - start.0 < 30 * 6 * 1000);
+}
+
+/// Found by the chaos run: the workers of one instance start together, and their claims ended
+/// their leases at the same millisecond, so a restart took two batches for one and kept only one
+/// of the posts under way as tried; the other was then sent without Slack's lookup, twice.
+async fn each_workers_post_under_way_counts_as_tried(db: TestDb) {
+    let t = TestApp::new(db).await;
+    program(&t, 120).await;
+    t.clock.set(utc(2026, 12, 6, 23, 0));
+    let chat = FlakyChat::new();
+    *chat.hang_after.lock().unwrap() = Some(0);
+    let app = named_instance(&t, chat.clone(), "host-a");
+    let running = {
+        let app = app.clone();
+        tokio::spawn(async move { app.run_due_with(2).await })
+    };
+    while chat.attempted.lock().unwrap().len() < 2 {
+        tokio::task::yield_now().await;
+    }
+    running.abort();
+    let _ = running.await;
+    let again = named_instance(&t, FlakyChat::new(), "host-a");
+    assert_eq!(again.take_back_own_deliveries().await.unwrap(), 100);
+    let tried =
+        sqlx::query("SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND attempts > 0")
+            .fetch_one(t.db.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        tried.get::<i64, _>(0),
+        2,
+        "both posts under way, one per worker"
+    );
 }
 
 /// Found by the chaos run (docs/reliability.md): each claim counted as an attempt, so deliveries an
