@@ -530,13 +530,8 @@ async fn deliveries_tried_before_go_before_fresh_ones(db: TestDb) {
     assert_eq!(app.take_back_own_deliveries().await.unwrap(), 44);
     // Of the 44 taken back only the one under way was tried: the other 43 do not pass for tried
     // before (after many crashes they would crowd out the ones that may have been posted).
-    let tried =
-        sqlx::query("SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND attempts > 0")
-            .fetch_one(t.db.store.pool())
-            .await
-            .unwrap();
     assert_eq!(
-        tried.get::<i64, _>(0),
+        pending_tried_before(&t).await,
         2,
         "the one whose answer was lost and the one under way"
     );
@@ -606,13 +601,8 @@ async fn each_workers_post_under_way_counts_as_tried(db: TestDb) {
     let _ = running.await;
     let again = named_instance(&t, FlakyChat::new(), "host-a");
     assert_eq!(again.take_back_own_deliveries().await.unwrap(), 100);
-    let tried =
-        sqlx::query("SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND attempts > 0")
-            .fetch_one(t.db.store.pool())
-            .await
-            .unwrap();
     assert_eq!(
-        tried.get::<i64, _>(0),
+        pending_tried_before(&t).await,
         2,
         "both posts under way, one per worker"
     );
@@ -710,6 +700,15 @@ async fn a_slow_batch_keeps_its_leases(db: TestDb) {
         "nothing taken over"
     );
     assert_eq!(slow.posted.load(std::sync::atomic::Ordering::SeqCst), 12);
+}
+
+/// Pending deliveries that count as tried before (claimed at least once and not given back).
+async fn pending_tried_before(t: &TestApp) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND attempts > 0")
+        .fetch_one(t.db.store.pool())
+        .await
+        .unwrap()
+        .get(0)
 }
 
 impl TestApp {
